@@ -1,0 +1,35 @@
+// What goes into the guest: Debian packages, kernel modules, and the packages of the preloaded container images.
+
+/** Packages whose dependency closure forms the node's root filesystem. */
+export const guestPackages = [
+	'linux-image-686', 'busybox-static', 'seabios',
+	'docker.io', 'containerd', 'runc', 'tini', 'iptables', 'iproute2', 'ipvsadm', 'tcpdump', 'ethtool',
+	'util-linux', 'mount', 'procps', 'psmisc', 'iputils-ping', 'curl', 'jq', 'iperf3', 'bash', 'bash-completion',
+	'coreutils', 'grep', 'sed', 'findutils', 'gzip', 'tar', 'hostname', 'netbase', 'libc-bin', 'less',
+	'vim-tiny', 'nano', 'kmod', 'ncurses-base', 'ncurses-bin',
+];
+
+/** Pulled in by dependencies but useless without maintainer scripts, or shipped separately (kernel, BIOS). */
+export const notInRootfs = [
+	/^perl$/, /^perl-modules/, /^libperl/, /-perl$/, /^usrmerge$/, /^udev$/, /^initramfs-tools/, /klibc/, /^linux-base$/, /^debconf$/,
+	/^adduser$/, /^passwd$/, /^libpam/, /^libsemanage/, /^dpkg$/, /^seabios$/, /^linux-image/, /^cpio$/,
+	/^init-system-helpers$/, /^logsave$/,
+];
+
+/** Packages of the `nginx` container image (a real nginx from Debian, plus busybox for its start script). */
+export const nginxImagePackages = [
+	'nginx', 'nginx-common', 'libc6', 'libgcc-s1', 'libpcre2-8-0', 'libssl3', 'zlib1g', 'libcrypt1', 'busybox-static',
+];
+
+/** Kernel modules every node loads at boot; their dependencies are added from modules.dep. */
+export const guestModules = [
+	'virtio_pci', 'virtio_net', 'overlay', 'bridge', 'br_netfilter', 'veth', 'vxlan', 'dummy',
+	'ip_tables', 'iptable_nat', 'iptable_filter', 'iptable_mangle', 'iptable_raw', 'nf_nat', 'nf_conntrack',
+	'xt_conntrack', 'xt_MASQUERADE', 'xt_addrtype', 'xt_nat', 'xt_tcpudp', 'xt_mark', 'xt_comment', 'xt_multiport',
+	'xt_REDIRECT', 'xt_u32', 'xt_policy', 'xt_ipvs', 'ip_vs', 'ip_vs_rr',
+	'esp4', 'xfrm_user', 'xfrm_algo', 'xfrm4_tunnel', 'af_key', 'gcm', 'ghash-generic', 'ctr', 'seqiv', 'echainiv',
+	'authenc', 'aes_generic', 'cbc', 'sha256_generic', 'hmac',
+];
+
+/** Modules the initramfs needs to reach the root disk and overlay it with a RAM layer. */
+export const initramfsModules = ['ata_piix', 'sd_mod', 'crc32c_generic', 'ext4', 'overlay'];

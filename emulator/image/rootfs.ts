@@ -1,0 +1,96 @@
+// The node's root filesystem: Debian packages extracted without maintainer scripts, then the few things those scripts would have done.
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DebPackage } from './apt.ts';
+import { run } from './run.ts';
+
+export const guestDir = join(import.meta.dirname, 'guest');
+
+export function extractPackages(debs: DebPackage[], dir: string) {
+	rmSync(dir, { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
+	for (const deb of debs) run('dpkg-deb', ['-x', deb.file, dir]);
+}
+
+function link(rootfs: string, path: string, target: string) {
+	const at = join(rootfs, path);
+	rmSync(at, { force: true });
+	mkdirSync(dirname(at), { recursive: true });
+	symlinkSync(target, at);
+}
+
+function write(rootfs: string, path: string, text: string, mode = 0o644) {
+	const at = join(rootfs, path);
+	mkdirSync(dirname(at), { recursive: true });
+	writeFileSync(at, text);
+	chmodSync(at, mode);
+}
+
+function install(rootfs: string, guestFile: string, path: string, mode = 0o755) {
+	mkdirSync(dirname(join(rootfs, path)), { recursive: true });
+	copyFileSync(join(guestDir, guestFile), join(rootfs, path));
+	chmodSync(join(rootfs, path), mode);
+}
+
+/** What dpkg's maintainer scripts and alternatives would have set up, plus SwarmLab's init, agent and console. */
+export function configureRootfs(rootfs: string) {
+	write(rootfs, 'etc/passwd', 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n');
+	write(rootfs, 'etc/group', 'root:x:0:\ndaemon:x:1:\ntty:x:5:\ndocker:x:999:\nnogroup:x:65534:\n');
+	write(rootfs, 'etc/shadow', 'root:*:19000:0:99999:7:::\n', 0o600);
+	write(rootfs, 'etc/hostname', 'node\n');
+	write(rootfs, 'etc/hosts', '127.0.0.1\tlocalhost\n');
+	write(rootfs, 'etc/resolv.conf', '');
+	write(rootfs, 'etc/nsswitch.conf', 'passwd: files\ngroup: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n');
+	write(rootfs, 'etc/profile', 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nexport EDITOR=vi PAGER=less LANG=C.UTF-8\n');
+	write(rootfs, 'root/.profile', '[ -f ~/.bashrc ] && . ~/.bashrc\n');
+	install(rootfs, 'bashrc', 'root/.bashrc', 0o644);
+	install(rootfs, 'daemon.json', 'etc/docker/daemon.json', 0o644);
+	install(rootfs, 'swarmlab-init', 'sbin/swarmlab-init');
+	install(rootfs, 'swarmlab-agent', 'usr/local/sbin/swarmlab-agent');
+	install(rootfs, 'swarmlab-console', 'usr/local/sbin/swarmlab-console');
+	// Debian's alternatives, set by hand: Docker 20.10 drives iptables-legacy.
+	for (const tool of ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore']) {
+		link(rootfs, `usr/sbin/${tool}`, tool.replace(/^(ip6?tables)/, '$1-legacy'));
+	}
+	link(rootfs, 'bin/sh', 'bash');
+	link(rootfs, 'usr/bin/vi', 'vim.tiny');
+	link(rootfs, 'usr/bin/vim', 'vim.tiny');
+	link(rootfs, 'usr/bin/editor', 'nano');
+	for (const dir of ['var/lib/docker', 'var/lib/containerd', 'var/log', 'run', 'tmp', 'proc', 'sys', 'dev', 'root', 'mnt']) {
+		mkdirSync(join(rootfs, dir), { recursive: true });
+	}
+	chmodSync(join(rootfs, 'tmp'), 0o1777);
+}
+
+/** Remove what a lab never reads: docs, man pages, locales, the package manager's own state. */
+export function pruneRootfs(rootfs: string) {
+	for (const path of [
+		'usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/locale', 'usr/share/lintian', 'usr/share/bug',
+		'usr/share/zsh', 'usr/share/fish', 'usr/share/vim/vim90/doc', 'usr/share/i18n', 'usr/include', 'var/cache',
+		'usr/share/common-licenses', 'usr/share/debconf', 'usr/share/gcc', 'usr/share/gdb', 'etc/init.d', 'etc/rc0.d',
+		'lib/systemd', 'usr/lib/systemd', 'etc/systemd', 'usr/share/initramfs-tools', 'etc/cron.daily', 'etc/logrotate.d',
+	]) {
+		rmSync(join(rootfs, path), { recursive: true, force: true });
+	}
+}
+
+/** The `nginx` image's file tree, tarred for `docker import`: Debian's nginx, its libraries, busybox, our start script. */
+export function buildNginxImage(debs: DebPackage[], dir: string, tarPath: string) {
+	extractPackages(debs, dir);
+	pruneRootfs(dir);
+	for (const applet of ['sh', 'hostname', 'ip', 'awk', 'cat', 'ls', 'ps', 'ping', 'wget', 'nslookup', 'sleep', 'echo']) {
+		link(dir, `bin/${applet}`, 'busybox');
+	}
+	write(dir, 'etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nwww-data:x:33:33:www-data:/var/www:/bin/false\n');
+	write(dir, 'etc/group', 'root:x:0:\nwww-data:x:33:\n');
+	write(dir, 'etc/nginx/nginx.conf', [
+		'user www-data;', 'worker_processes 1;', 'pid /run/nginx.pid;', 'error_log stderr;', 'events { worker_connections 256; }',
+		'http {', '  include /etc/nginx/mime.types;', '  access_log /dev/stdout;',
+		'  server { listen 80 default_server; root /usr/share/nginx/html; index index.html; }', '}', '',
+	].join('\n'));
+	for (const sub of ['run', 'tmp', 'var/lib/nginx', 'var/log/nginx', 'usr/share/nginx/html']) mkdirSync(join(dir, sub), { recursive: true });
+	install(dir, 'nginx-start', 'usr/local/bin/nginx-start');
+	if (!existsSync(join(dir, 'usr/sbin/nginx'))) throw new Error('the nginx image has no /usr/sbin/nginx');
+	mkdirSync(dirname(tarPath), { recursive: true });
+	run('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', dir, '-cf', tarPath, '.']);
+}

@@ -1,0 +1,61 @@
+// Boot the image once in v86, load the container images, and save the machine so nodes restore instead of booting.
+import { spawnSync } from 'node:child_process';
+import { Node } from '../node/node.ts';
+import { localVmFiles } from '../node/local-files.ts';
+import type { VmManifest } from '../node/vm-files.ts';
+
+// `docker import` sets no environment: give the images the PATH every Debian-based image has.
+const pathEnv = `-c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'`;
+
+/** Commands run through the agent before saving; each must succeed or the build stops. */
+const preparation: { what: string; run: string; timeoutMs: number }[] = [
+	{
+		what: 'wait for dockerd',
+		run: 'for i in $(seq 600); do docker info >/dev/null 2>&1 && exit 0; sleep 1; done; tail -20 /var/log/dockerd.log; exit 1',
+		timeoutMs: 620_000,
+	},
+	{
+		what: 'import the busybox image',
+		run: [
+			'set -e; rm -rf /tmp/bb; mkdir -p /tmp/bb/bin /tmp/bb/etc /tmp/bb/tmp /tmp/bb/root',
+			// relative links: `busybox --install` would point them at /tmp/bb, which the image does not have
+			'cp /bin/busybox /tmp/bb/bin/busybox; for a in $(/tmp/bb/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "/tmp/bb/bin/$a"; done',
+			"printf 'root:x:0:0:root:/root:/bin/sh\\nnobody:x:65534:65534:nobody:/:/bin/false\\n' >/tmp/bb/etc/passwd",
+			"printf 'root:x:0:\\nnogroup:x:65534:\\n' >/tmp/bb/etc/group",
+			`tar --numeric-owner -C /tmp/bb -c . | docker import ${pathEnv} -c 'CMD ["sh"]' - busybox:latest`,
+			'rm -rf /tmp/bb',
+		].join('\n'),
+		timeoutMs: 300_000,
+	},
+	{
+		what: 'import the nginx image',
+		run: `docker import ${pathEnv} -c 'CMD ["/usr/local/bin/nginx-start"]' -c 'EXPOSE 80' /usr/share/swarmlab/images/nginx.tar nginx:latest`,
+		timeoutMs: 300_000,
+	},
+	{ what: 'run a first container', run: 'docker run --rm busybox true', timeoutMs: 300_000 },
+	{ what: 'drop caches', run: 'sync; echo 3 >/proc/sys/vm/drop_caches', timeoutMs: 60_000 },
+];
+
+export async function buildSnapshot(vmDir: string, manifest: VmManifest, log: (line: string) => void): Promise<Uint8Array> {
+	const files = await localVmFiles(vmDir, manifest);
+	const node = await Node.boot(files, { name: 'node', ip: '10.0.3.250' }, (n) => {
+		if (process.env.SWARMLAB_DEBUG) n.console.onData((data) => process.stderr.write(data));
+	});
+	try {
+		for (const step of preparation) {
+			const started = performance.now();
+			const result = await node.exec(step.run, { timeoutMs: step.timeoutMs });
+			if (result.exit !== 0) {
+				throw new Error(`snapshot step "${step.what}" failed (exit ${result.exit}):\n${result.stdout}${result.stderr}\nconsole:\n${node.console.text().slice(-3000)}`);
+			}
+			log(`${step.what}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+		}
+		const raw = new Uint8Array(await node.saveState());
+		log(`state: ${(raw.byteLength / 1e6).toFixed(0)} MB raw`);
+		const compressed = spawnSync('zstd', ['-q', '-c', '-T0', '-15'], { input: raw, maxBuffer: 1 << 30 });
+		if (compressed.status !== 0) throw new Error(`zstd failed: ${compressed.stderr}`);
+		return new Uint8Array(compressed.stdout);
+	} finally {
+		await node.destroy();
+	}
+}

@@ -1,0 +1,35 @@
+// Node.js side: the built image in static/vm/ and a worker_threads worker per node.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { VmFiles } from './node.ts';
+import { loadManifest, type VmManifest } from './vm-files.ts';
+import type { VmWorkerHandle } from './vm-protocol.ts';
+
+export const defaultVmDir = resolve(import.meta.dirname, '../../static/vm');
+
+export function spawnThreadWorker(): VmWorkerHandle {
+	// worker_threads do not inherit tsx's loader: a small .mjs registers it, then loads the TypeScript entry.
+	const worker = new Worker(new URL('./thread-boot.mjs', import.meta.url), {
+		workerData: { entry: new URL('./vm-worker.ts', import.meta.url).href },
+	});
+	return {
+		post: (message, transfer) => worker.postMessage(message, transfer as never),
+		onMessage: (handler) => worker.on('message', handler),
+		onError: (handler) => worker.on('error', handler),
+		terminate: () => void worker.terminate(),
+	};
+}
+
+export const v86WasmPath = () => createRequire(import.meta.url).resolve('v86/build/v86.wasm');
+
+export async function localVmFiles(dir = defaultVmDir, manifest?: VmManifest): Promise<VmFiles> {
+	const read = async (path: string) => new Uint8Array(await readFile(resolve(dir, path)));
+	return {
+		manifest: manifest ?? (await loadManifest(read)),
+		source: { kind: 'fs', dir },
+		wasmPath: v86WasmPath(),
+		spawn: spawnThreadWorker,
+	};
+}

@@ -1,0 +1,229 @@
+// One Swarm node: a v86 machine in its own worker, its console, its agent and its NIC, behind one small API.
+import { AgentClient, AgentError, type ExecOptions, type ExecResult } from './agent-client.ts';
+import { identityScript, type NodeIdentity } from './identity.ts';
+import type { VmManifest, VmSource } from './vm-files.ts';
+import { VmFileError } from './vm-files.ts';
+import type { VmToHost, VmWorkerHandle } from './vm-protocol.ts';
+
+/** Everything needed to start machines from one built image, in Node.js or in a browser. */
+export interface VmFiles {
+	manifest: VmManifest;
+	source: VmSource;
+	wasmPath: string;
+	spawn: () => VmWorkerHandle;
+}
+
+export type NodeStatus =
+	| { state: 'downloading'; bytes: number }
+	| { state: 'restoring' }
+	| { state: 'ready' }
+	| { state: 'resetting' }
+	| { state: 'error'; reason: string }
+	| { state: 'stopped' };
+
+type Listener<T> = (value: T) => void;
+
+class Emitter<T> {
+	private readonly listeners = new Set<Listener<T>>();
+	on(listener: Listener<T>): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+	emit(value: T) {
+		for (const listener of this.listeners) listener(value);
+	}
+}
+
+const scrollbackBytes = 64 * 1024;
+
+/** The student's terminal line: bytes in and out of the node's first serial port. */
+export class NodeConsole {
+	private readonly output = new Emitter<Uint8Array>();
+	private history = new Uint8Array(0);
+
+	constructor(private readonly send: (data: Uint8Array) => void) {}
+
+	write(data: string | Uint8Array) {
+		this.send(typeof data === 'string' ? new TextEncoder().encode(data) : data);
+	}
+
+	onData(listener: Listener<Uint8Array>): () => void {
+		return this.output.on(listener);
+	}
+
+	/** The most recent output, for a terminal attached late and for tests. */
+	text(): string {
+		return new TextDecoder().decode(this.history);
+	}
+
+	push(data: Uint8Array) {
+		const joined = new Uint8Array(Math.min(this.history.length + data.length, scrollbackBytes));
+		const keep = joined.length - data.length;
+		if (keep > 0) joined.set(this.history.subarray(this.history.length - keep));
+		joined.set(data.subarray(Math.max(0, data.length - joined.length)), Math.max(0, keep));
+		this.history = joined;
+		this.output.emit(data);
+	}
+}
+
+export class Node {
+	readonly console: NodeConsole;
+	private readonly agent: AgentClient;
+	private readonly frames = new Emitter<Uint8Array>();
+	private readonly statuses = new Emitter<NodeStatus>();
+	private readonly waiters = new Map<string, { resolve(m: VmToHost): void; reject(e: Error): void }>();
+	private currentStatus: NodeStatus = { state: 'restoring' };
+	private downloaded = 0;
+	private destroyed = false;
+
+	private constructor(
+		readonly identity: NodeIdentity,
+		private readonly worker: VmWorkerHandle,
+	) {
+		this.console = new NodeConsole((data) => worker.post({ type: 'console-in', data }));
+		this.agent = new AgentClient((data) => worker.post({ type: 'agent-in', data }));
+		worker.onMessage((message) => this.handle(message));
+		worker.onError((error) => this.fail(error.message));
+	}
+
+	/** Start a node from the image's saved state and give it its identity; resolves once its agent answers. */
+	static async restore(files: VmFiles, identity: NodeIdentity): Promise<Node> {
+		const node = new Node(identity, files.spawn());
+		await node.start(files, true);
+		await node.applyIdentity();
+		return node;
+	}
+
+	/** Cold boot from kernel and initrd (used by the image build); resolves when the agent announces itself. */
+	static async boot(files: VmFiles, identity: NodeIdentity, attach?: (node: Node) => void): Promise<Node> {
+		const node = new Node(identity, files.spawn());
+		attach?.(node);
+		await node.start(files, false);
+		await node.agent.announced;
+		node.setStatus({ state: 'ready' });
+		return node;
+	}
+
+	get name() {
+		return this.identity.name;
+	}
+
+	get status(): NodeStatus {
+		return this.currentStatus;
+	}
+
+	onStatus(listener: Listener<NodeStatus>) {
+		return this.statuses.on(listener);
+	}
+
+	/** Frames the node's NIC sends onto the wire. */
+	onFrame(listener: Listener<Uint8Array>) {
+		return this.frames.on(listener);
+	}
+
+	/** A frame from the wire for the node's NIC (copied: the switch may hand one frame to several ports). */
+	receiveFrame(frame: Uint8Array) {
+		if (this.destroyed) return;
+		const copy = frame.slice();
+		this.worker.post({ type: 'frame-in', frame: copy }, [copy.buffer]);
+	}
+
+	exec(command: string, options?: ExecOptions): Promise<ExecResult> {
+		if (this.destroyed) return Promise.reject(new AgentError(`node ${this.name} is stopped`, 'stopped'));
+		if (this.currentStatus.state !== 'ready') {
+			return Promise.reject(new AgentError(`node ${this.name} is not ready (${this.currentStatus.state})`, 'unreachable'));
+		}
+		return this.agent.exec(command, options);
+	}
+
+	/** Terminal size, so full-screen programs (less, vi, top) draw for the browser terminal's real size. */
+	async resize(cols: number, rows: number) {
+		await this.agent.exec(`stty -F /dev/ttyS0 rows ${Math.floor(rows)} cols ${Math.floor(cols)}`, { timeoutMs: 5000 });
+	}
+
+	/** Back to the saved state with the same identity: whatever the student broke on this node is gone. */
+	async reset() {
+		this.setStatus({ state: 'resetting' });
+		this.agent.abandon(`node ${this.name} was reset`, 'stopped');
+		await this.request({ type: 'reset' }, 'reset-done');
+		this.console.push(new TextEncoder().encode('\r\n'));
+		await this.applyIdentity();
+	}
+
+	async destroy() {
+		if (this.destroyed) return;
+		this.destroyed = true;
+		this.agent.abandon(`node ${this.name} was stopped`, 'stopped');
+		const stopped = this.request({ type: 'stop' }, 'stopped');
+		await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 2000))]).catch(() => {});
+		this.worker.terminate();
+		this.setStatus({ state: 'stopped' });
+	}
+
+	/** The full machine state (image build only). */
+	async saveState(): Promise<ArrayBuffer> {
+		const message = await this.request({ type: 'save' }, 'saved');
+		return (message as Extract<VmToHost, { type: 'saved' }>).state;
+	}
+
+	private async start(files: VmFiles, restore: boolean) {
+		this.setStatus({ state: 'downloading', bytes: 0 });
+		const started = this.waitFor('started');
+		this.worker.post({ type: 'start', spec: { source: files.source, wasmPath: files.wasmPath, manifest: files.manifest, restore } });
+		await started;
+		this.setStatus({ state: 'restoring' });
+	}
+
+	private async applyIdentity() {
+		// The first request after a restore can meet a guest still catching up on time: allow it a while.
+		await this.agent.exec(identityScript(this.identity), { timeoutMs: 60_000 });
+		this.setStatus({ state: 'ready' });
+	}
+
+	private request(message: Parameters<VmWorkerHandle['post']>[0], reply: VmToHost['type']) {
+		const waiting = this.waitFor(reply);
+		this.worker.post(message);
+		return waiting;
+	}
+
+	private waitFor(type: VmToHost['type']): Promise<VmToHost> {
+		return new Promise((resolve, reject) => this.waiters.set(type, { resolve, reject }));
+	}
+
+	private handle(message: VmToHost) {
+		switch (message.type) {
+			case 'console-out':
+				return this.console.push(message.data);
+			case 'agent-out':
+				return this.agent.receive(message.data);
+			case 'frame-out':
+				return this.frames.emit(message.frame);
+			case 'download':
+				this.downloaded += message.bytes;
+				if (this.currentStatus.state === 'downloading') this.setStatus({ state: 'downloading', bytes: this.downloaded });
+				return;
+			case 'error':
+				return this.fail(message.message, message.file);
+		}
+		const waiter = this.waiters.get(message.type);
+		this.waiters.delete(message.type);
+		waiter?.resolve(message);
+	}
+
+	private fail(reason: string, file?: string) {
+		const error = file ? new VmFileError(file, reason.replace(/^VM file "[^"]*": /, '')) : new Error(reason);
+		this.setStatus({ state: 'error', reason: error.message });
+		this.agent.abandon(`node ${this.name} failed: ${error.message}`, 'unreachable');
+		for (const waiter of this.waiters.values()) waiter.reject(error);
+		this.waiters.clear();
+	}
+
+	private setStatus(status: NodeStatus) {
+		this.currentStatus = status;
+		this.statuses.emit(status);
+	}
+
+	get bytesDownloaded() {
+		return this.downloaded;
+	}
+}

@@ -1,0 +1,44 @@
+// Messages between a node's host-side handle and the worker that runs its v86 machine.
+import type { VmManifest } from './vm-files.ts';
+
+/** Where the worker reads static/vm/ files from: a folder (Node.js) or a URL prefix (browser). */
+export type VmSource = { kind: 'fs'; dir: string } | { kind: 'http'; baseUrl: string };
+
+export interface VmBootSpec {
+	source: VmSource;
+	wasmPath: string;
+	manifest: VmManifest;
+	/** false: cold boot from kernel + initrd (the image build); true: restore the saved state. */
+	restore: boolean;
+}
+
+export type HostToVm =
+	| { type: 'start'; spec: VmBootSpec }
+	| { type: 'console-in'; data: Uint8Array }
+	| { type: 'agent-in'; data: Uint8Array }
+	| { type: 'frame-in'; frame: Uint8Array }
+	| { type: 'save' }
+	| { type: 'reset' }
+	| { type: 'stop' };
+
+export type VmToHost =
+	| { type: 'started'; ms: number }
+	| { type: 'console-out'; data: Uint8Array }
+	| { type: 'agent-out'; data: Uint8Array }
+	| { type: 'frame-out'; frame: Uint8Array }
+	| { type: 'download'; file: string; bytes: number }
+	| { type: 'saved'; state: ArrayBuffer }
+	| { type: 'reset-done' }
+	| { type: 'stopped' }
+	| { type: 'error'; message: string; file?: string };
+
+/** The two ends of a worker, the same shape whether worker_threads (Node.js) or Web Workers (browser). */
+export interface Endpoint<In, Out> {
+	post(message: Out, transfer?: Transferable[]): void;
+	onMessage(handler: (message: In) => void): void;
+}
+
+export interface VmWorkerHandle extends Endpoint<VmToHost, HostToVm> {
+	onError(handler: (error: Error) => void): void;
+	terminate(): void;
+}

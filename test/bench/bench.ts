@@ -1,0 +1,103 @@
+// `npm run --silent bench -- --json [--only node|cluster]`: measures a node and a 3-node cluster, prints one JSON object.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
+import { defaultVmDir, localVmFiles } from '../../emulator/node/local-files.ts';
+import { Node } from '../../emulator/node/node.ts';
+import { vmFileNames } from '../../emulator/node/vm-files.ts';
+
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const log = (line: string) => {
+	if (!values.json) process.stderr.write(`bench: ${line}\n`);
+};
+const rssMB = () => Math.round(process.memoryUsage().rss / 1e6);
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+	const start = performance.now();
+	const value = await fn();
+	return [value, Math.round(performance.now() - start)];
+}
+
+async function must(node: Node, command: string, timeoutMs = 300_000) {
+	const result = await node.exec(command, { timeoutMs });
+	if (result.exit !== 0) throw new Error(`${node.name}$ ${command} -> exit ${result.exit}: ${result.stderr || result.stdout}`);
+	return result.stdout.trim();
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const pingTimes = (text: string) => [...text.matchAll(/time=([\d.]+) ms/g)].map((m) => Number(m[1]));
+
+async function benchNode() {
+	const files = await localVmFiles();
+	const start = performance.now();
+	const node = await Node.restore(files, { name: 'bench', ip: '10.0.3.62' });
+	const nodeRestoreMs = Math.round(performance.now() - start);
+	while (!node.console.text().includes('root@bench')) await new Promise((r) => setTimeout(r, 20));
+	const nodePromptMs = Math.round(performance.now() - start);
+	log(`restore ${nodeRestoreMs} ms, prompt ${nodePromptMs} ms`);
+	const [, dockerRunFirstMs] = await timed(() => must(node, 'docker run --rm busybox true'));
+	const [, dockerRunMs] = await timed(() => must(node, 'docker run --rm busybox true'));
+	const used = await must(node, "free -m | awk '/^Mem:/ {print $3}'");
+	const result = {
+		nodeRestoreMs,
+		nodePromptMs,
+		dockerRunFirstMs,
+		dockerRunMs,
+		stateBytes: statSync(join(defaultVmDir, vmFileNames.state)).size,
+		guestMemUsedMB: Number(used),
+		hostRssMB: rssMB(),
+		nodeBytesRead: node.bytesDownloaded,
+	};
+	await node.destroy();
+	return result;
+}
+
+async function benchCluster() {
+	const files = await localVmFiles();
+	const [cluster, clusterStartMs] = await timed(() => Cluster.start({ nodes: defaultNodes, files, log }));
+	const [manager, worker1, worker2] = defaultNodes.map((n) => cluster.node(n.name));
+	try {
+		const [, swarmFormMs] = await timed(async () => {
+			await must(manager, 'docker swarm init --advertise-addr 10.0.3.62');
+			const token = await must(manager, 'docker swarm join-token -q worker');
+			await Promise.all([worker1, worker2].map((w) => must(w, `docker swarm join --token ${token} 10.0.3.62:2377`)));
+			await must(manager, "for i in $(seq 120); do [ $(docker node ls -f 'role=worker' --format '{{.Status}}' | grep -c Ready) -eq 2 ] && exit 0; sleep 0.5; done; exit 1");
+		});
+		log(`swarm formed in ${swarmFormMs} ms`);
+		await must(manager, 'docker network create -d overlay --attachable bench-net');
+		await must(manager, 'docker run -d --name b1 --network bench-net busybox sleep 3600');
+		const [, overlayRunMs] = await timed(() => must(worker1, 'docker run -d --name b2 --network bench-net busybox sleep 3600'));
+		const overlayPing = await must(worker1, 'docker exec b2 ping -c 12 -i 0.2 b1');
+		const underlayPing = await must(worker1, 'ping -c 12 -i 0.2 10.0.3.62');
+		// A real transfer: 8 MB over TCP with nc, timed inside the sending guest.
+		const megabits = 64;
+		const transferMbps = async (listen: string, send: string) => {
+			await must(manager, listen);
+			await new Promise((r) => setTimeout(r, 1000));
+			const ms = Number(await must(worker1, `s=$(date +%s%N); ${send}; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))`));
+			return Math.round((megabits / (ms / 1000)) * 10) / 10;
+		};
+		const underlayMbps = await transferMbps('(busybox nc -l -p 5001 >/dev/null &)', 'head -c 8000000 /dev/zero | busybox nc -w 3 10.0.3.62 5001');
+		const overlayMbps = await transferMbps('docker exec -d b1 sh -c "nc -l -p 5002 >/dev/null"', 'docker exec b2 sh -c "head -c 8000000 /dev/zero | nc -w 3 b1 5002"');
+		return {
+			clusterStartMs,
+			swarmFormMs,
+			overlayRunMs,
+			overlayRttMs: median(pingTimes(overlayPing).slice(1)),
+			underlayRttMs: median(pingTimes(underlayPing).slice(1)),
+			overlayMbps,
+			underlayMbps,
+			clusterRssMB: rssMB(),
+			framesSeen: cluster.capture.count({}),
+		};
+	} finally {
+		await cluster.stop();
+	}
+}
+
+const results: Record<string, unknown> = {};
+if (values.only !== 'cluster') Object.assign(results, await benchNode());
+if (values.only !== 'node') Object.assign(results, await benchCluster());
+process.stdout.write(JSON.stringify(results, null, values.json ? 0 : 2) + '\n');
+process.exit(0);

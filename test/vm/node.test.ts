@@ -1,0 +1,108 @@
+import { rmSync, unlinkSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { localVmFiles } from '../../emulator/node/local-files.ts';
+import { Node } from '../../emulator/node/node.ts';
+import { VmFileError } from '../../emulator/node/vm-files.ts';
+import { linkedImageCopy, requireImage, stripAnsi, waitFor } from './vm-fixture.ts';
+
+describe('one node restored from the snapshot', () => {
+	let node: Node;
+
+	beforeAll(async () => {
+		node = await Node.restore(await requireImage(), { name: 'manager', ip: '10.0.3.62' });
+	});
+
+	afterAll(async () => {
+		await node?.destroy();
+	});
+
+	test('docker info answers: 20.10, overlay2, cgroup v2, swarm inactive', async () => {
+		const info = await node.exec("docker info -f '{{.ServerVersion}}|{{.Driver}}|{{.CgroupVersion}}|{{.Swarm.LocalNodeState}}'");
+		expect(info.exit).toBe(0);
+		const [version, driver, cgroup, swarm] = info.stdout.trim().split('|');
+		expect(version).toMatch(/^20\.10\./);
+		expect([driver, cgroup, swarm]).toEqual(['overlay2', '2', 'inactive']);
+	});
+
+	test('the node has the identity it was given', async () => {
+		const result = await node.exec('hostname; ip -4 -o addr show eth0; cat /sys/class/net/eth0/address');
+		expect(result.stdout).toContain('manager');
+		expect(result.stdout).toContain('10.0.3.62/24');
+		expect(result.stdout).toContain('02:5a:0a:00:03:3e');
+	});
+
+	test('the console shows a bash prompt with the hostname', async () => {
+		node.console.write('\n');
+		await waitFor(() => stripAnsi(node.console.text()).includes('root@manager:~#'), 30_000, 'the prompt');
+	});
+
+	test('a busybox container runs and prints', async () => {
+		const result = await node.exec('docker run --rm busybox echo ok', { timeoutMs: 120_000 });
+		expect(result).toMatchObject({ exit: 0, stdout: 'ok\n' });
+	});
+
+	test('an nginx container serves its page on a published port', async () => {
+		const run = await node.exec('docker run -d -p 8080:80 --name web nginx', { timeoutMs: 120_000 });
+		expect(run.exit).toBe(0);
+		const page = await node.exec('for i in $(seq 30); do curl -sf http://127.0.0.1:8080/ && exit 0; sleep 1; done; exit 1', { timeoutMs: 60_000 });
+		expect(page.exit).toBe(0);
+		expect(page.stdout).toMatch(/Served by [0-9a-f]{12}/);
+		expect(page.stdout).toMatch(/eth0 172\.17\.\d+\.\d+\/16/);
+	});
+
+	test('a command that never ends times out and the agent serves the next one', async () => {
+		await expect(node.exec('sleep 600', { timeoutMs: 2000 })).rejects.toMatchObject({ code: 'timeout' });
+		const next = await node.exec('echo still here');
+		expect(next.stdout).toBe('still here\n');
+	});
+
+	test('stdout, stderr and exit codes come back unmangled', async () => {
+		const result = await node.exec("printf 'a b\\n\\x1e c' ; echo 'é\"' >&2; exit 3");
+		expect(result).toMatchObject({ exit: 3, stdout: 'a b\n\x1e c', stderr: 'é"\n' });
+	});
+
+	test('reset brings back a node whose dockerd was killed', async () => {
+		await node.exec('pkill -9 dockerd; pkill -9 containerd; sleep 1');
+		expect((await node.exec('docker info >/dev/null 2>&1; echo $?')).stdout.trim()).not.toBe('0');
+		await node.reset();
+		const info = await node.exec("docker info -f '{{.ServerVersion}}'", { timeoutMs: 60_000 });
+		expect(info.exit).toBe(0);
+		expect((await node.exec('hostname')).stdout.trim()).toBe('manager');
+		expect((await node.exec('docker ps -q | wc -l')).stdout.trim()).toBe('0');
+	});
+});
+
+describe('a damaged image is named, never booted', () => {
+	// The copy is made of links: damage writes a new file in place of the link, never into the real image.
+	const replace = (path: string, edit: (bytes: Buffer) => Buffer) => {
+		const bytes = edit(readFileSync(path));
+		unlinkSync(path);
+		writeFileSync(path, bytes);
+	};
+	test.each([
+		['missing state', 'state.bin.zst', (path: string) => unlinkSync(path)],
+		['truncated BIOS', 'bios.bin', (path: string) => replace(path, (bytes) => bytes.subarray(0, 1000))],
+		['corrupted state', 'state.bin.zst', (path: string) => replace(path, (bytes) => {
+			bytes[bytes.length >> 1] ^= 0xff;
+			return bytes;
+		})],
+	])('%s', async (_, file, damage) => {
+		const dir = linkedImageCopy();
+		try {
+			damage(join(dir, file));
+			const restoring = Node.restore(await localVmFiles(dir), { name: 'broken', ip: '10.0.3.99' });
+			await expect(restoring).rejects.toBeInstanceOf(VmFileError);
+			await expect(restoring).rejects.toThrow(file);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	test('a missing manifest says how to build the image', async () => {
+		const dir = linkedImageCopy();
+		unlinkSync(join(dir, 'manifest.json'));
+		await expect(localVmFiles(dir)).rejects.toThrow(/manifest\.json.*npm run vm/);
+		rmSync(dir, { recursive: true, force: true });
+	});
+});

@@ -1,0 +1,29 @@
+// Shared by the tests that boot real guests: the built image, or a clear failure telling how to build it.
+import { existsSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultVmDir, localVmFiles } from '../../emulator/node/local-files.ts';
+
+export function requireImage() {
+	if (!existsSync(join(defaultVmDir, 'manifest.json'))) {
+		throw new Error(`no VM image in ${defaultVmDir}: run \`npm run vm\` first`);
+	}
+	return localVmFiles();
+}
+
+/** A copy of static/vm made of links, so one file can be removed or damaged without touching the real image. */
+export function linkedImageCopy(): string {
+	const dir = mkdtempSync(join(tmpdir(), 'swarmlab-vm-'));
+	for (const name of readdirSync(defaultVmDir)) symlinkSync(join(defaultVmDir, name), join(dir, name));
+	return dir;
+}
+
+export const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+
+export async function waitFor(check: () => boolean, timeoutMs: number, what: string) {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}

@@ -32,8 +32,24 @@ const preparation: { what: string; run: string; timeoutMs: number }[] = [
 		run: `docker import ${pathEnv} -c 'CMD ["/usr/local/bin/nginx-start"]' -c 'EXPOSE 80' /usr/share/swarmlab/images/nginx.tar nginx:latest`,
 		timeoutMs: 300_000,
 	},
-	{ what: 'run a first container', run: 'docker run --rm busybox true', timeoutMs: 300_000 },
+	// Drop what the imports read, then page in exactly what a student's first commands need, so the saved
+	// state holds a warm page cache for docker, runc and the shim instead of loading them from disk later.
 	{ what: 'drop caches', run: 'sync; echo 3 >/proc/sys/vm/drop_caches', timeoutMs: 60_000 },
+	{
+		what: 'warm the page cache',
+		run: [
+			'set -e',
+			'docker run --rm busybox true',
+			'docker run --rm --network none busybox true',
+			'docker ps >/dev/null; docker network ls >/dev/null; docker images >/dev/null; docker info >/dev/null',
+			"perl -e 'open(my $f, \"<\", \"/dev/urandom\"); ioctl($f, 0x5207, 0)'",
+			'date >/dev/null; hostname >/dev/null; ip addr >/dev/null; ip route >/dev/null; stty -a -F /dev/ttyS0 >/dev/null',
+			'iptables -w -L -n >/dev/null; iptables -w -t nat -L -n >/dev/null; curl --version >/dev/null; ping -c 1 127.0.0.1 >/dev/null',
+			'ps aux >/dev/null; free -m >/dev/null; ls --color=auto /root >/dev/null; less --version >/dev/null; clear -V >/dev/null || true',
+			'bash -lic true </dev/null >/dev/null 2>&1 || true',
+		].join('\n'),
+		timeoutMs: 600_000,
+	},
 ];
 
 export async function buildSnapshot(vmDir: string, manifest: VmManifest, log: (line: string) => void): Promise<Uint8Array> {
@@ -52,7 +68,7 @@ export async function buildSnapshot(vmDir: string, manifest: VmManifest, log: (l
 		}
 		const raw = new Uint8Array(await node.saveState());
 		log(`state: ${(raw.byteLength / 1e6).toFixed(0)} MB raw`);
-		const compressed = spawnSync('zstd', ['-q', '-c', '-T0', '-15'], { input: raw, maxBuffer: 1 << 30 });
+		const compressed = spawnSync('zstd', ['-q', '-c', '-T0', '-19'], { input: raw, maxBuffer: 1 << 30 });
 		if (compressed.status !== 0) throw new Error(`zstd failed: ${compressed.stderr}`);
 		return new Uint8Array(compressed.stdout);
 	} finally {

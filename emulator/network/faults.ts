@@ -125,7 +125,7 @@ function validate(rule: FaultRule) {
 	switch (rule.kind) {
 		case 'drop':
 			if (!['udp', 'tcp', 'esp', 'icmp', 'arp'].includes(rule.proto)) fail(`unknown protocol "${rule.proto}"`);
-			if (rule.port !== undefined && (rule.proto === 'udp' || rule.proto === 'tcp') === false) fail('only udp and tcp have ports');
+			if (rule.port !== undefined && rule.proto !== 'udp' && rule.proto !== 'tcp') fail('only udp and tcp have ports');
 			if (rule.port !== undefined && !(Number.isInteger(rule.port) && rule.port >= 0 && rule.port <= 0xffff)) fail('port must be 0..65535');
 			return;
 		case 'mtu':

@@ -1,5 +1,6 @@
 // The network layer's public API: the switch, its faults and capture, the questions asked of it, and the decoder.
-export { Switch, type LinkState, type MacEntry, type PortCounters, type SwitchEvents, type SwitchOptions, type SwitchPort } from './switch.ts';
+export { Switch, type MacEntry, type SwitchEvents, type SwitchOptions } from './switch.ts';
+export type { LinkState, PortCounters, SwitchPort } from './port.ts';
 export { FaultSet, type ActiveFault, type FaultRule, type FaultVerdict, type PortPair } from './faults.ts';
 export { CaptureRing, decodeRecord, type CaptureOptions, type CaptureRecord, type PortDrop } from './capture.ts';
 export { countFrames, describeFilter, frameMatches, matchFrames, type FrameFilter, type FrameProto, type InnerProto } from './query.ts';

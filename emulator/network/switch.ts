@@ -3,14 +3,15 @@ import { CaptureRing, type CaptureRecord, type PortDrop } from './capture.ts';
 import { Events } from './events.ts';
 import { FaultSet, frameFacts, type FrameFacts } from './faults.ts';
 import { macFromNumber, macNumber } from './packet/address.ts';
-import { isBroadcastOrMulticast } from './packet/ethernet.ts';
+import { isGroupMac } from './packet/ethernet.ts';
+import { Port, type Deliver, type LinkState, type SwitchPort } from './port.ts';
+
+export type { LinkState, PortCounters, SwitchPort } from './port.ts';
 
 // Ethernet: destination MAC at 0, source MAC at 6; anything shorter than the 14-byte header cannot be switched.
 const dstMacOffset = 0;
 const srcMacOffset = 6;
 const minFrameLength = 14;
-
-export type LinkState = 'up' | 'down';
 
 export interface SwitchOptions {
 	/** Milliseconds; Date.now by default so capture times are wall-clock times (pcap needs them). */
@@ -18,29 +19,6 @@ export interface SwitchOptions {
 	/** How long a learned MAC stays without being seen again (802.1D default: 300 s). */
 	macAgeingMs?: number;
 	capture?: CaptureRing;
-}
-
-/** Seen from the switch: rx = frames the node sent in, tx = frames handed to the node. */
-export interface PortCounters {
-	rxFrames: number;
-	rxBytes: number;
-	txFrames: number;
-	txBytes: number;
-	/** Frames this port sent that were thrown away, plus copies meant for it that it did not get. */
-	dropped: number;
-}
-
-export interface SwitchPort {
-	readonly name: string;
-	/** 'down' is a pulled cable: the port keeps its place and deliver function, but nothing crosses it. */
-	readonly link: LinkState;
-	readonly plugged: boolean;
-	readonly counters: Readonly<PortCounters>;
-	/** A frame from the node into the switch. */
-	send(frame: Uint8Array): void;
-	setLink(state: LinkState): void;
-	/** Leave the switch for good (idempotent); plug() the name again to come back. */
-	unplug(): void;
 }
 
 export interface MacEntry {
@@ -53,33 +31,6 @@ export interface SwitchEvents {
 	/** Every frame that entered, after the switch decided where it goes. */
 	frame: CaptureRecord;
 	link: { port: string; state: LinkState | 'plugged' | 'unplugged' };
-}
-
-type Deliver = (frame: Uint8Array) => void;
-
-class Port implements SwitchPort {
-	link: LinkState = 'up';
-	plugged = true;
-	readonly counters: PortCounters = { rxFrames: 0, rxBytes: 0, txFrames: 0, txBytes: 0, dropped: 0 };
-
-	constructor(
-		readonly name: string,
-		readonly deliver: Deliver,
-		private readonly owner: Switch,
-		private readonly ingress: (port: Port, frame: Uint8Array) => void,
-	) {}
-
-	send(frame: Uint8Array) {
-		this.ingress(this, frame);
-	}
-
-	setLink(state: LinkState) {
-		this.owner.setLink(this.name, state);
-	}
-
-	unplug() {
-		if (this.plugged) this.owner.unplug(this.name);
-	}
 }
 
 export class Switch {
@@ -103,7 +54,11 @@ export class Switch {
 	plug(name: string, deliver: Deliver): SwitchPort {
 		if (this.disposed) throw new Error(`cannot plug "${name}": the switch is disposed`);
 		if (this.portsByName.has(name)) throw new Error(`port "${name}" is already plugged`);
-		const port = new Port(name, deliver, this, (from, frame) => this.ingress(from, frame));
+		const port = new Port(name, deliver, {
+			ingress: (from, frame) => this.ingress(from, frame),
+			setLink: (state) => this.setLink(name, state),
+			unplug: () => this.unplug(name),
+		});
 		this.portsByName.set(name, port);
 		this.events.emit('link', { port: name, state: 'plugged' });
 		return port;
@@ -172,9 +127,9 @@ export class Switch {
 			from.counters.dropped++;
 			return this.finish({ ...record, dropped: refuse }, []);
 		}
-		if (!isBroadcastOrMulticast(frame.subarray(srcMacOffset))) this.macs.set(macNumber(frame, srcMacOffset), { port: from, seen: time });
+		if (!isGroupMac(frame, srcMacOffset)) this.macs.set(macNumber(frame, srcMacOffset), { port: from, seen: time });
 		const targets = this.targets(from, frame, time);
-		if (targets.length === 0) return this.finish({ ...record, dropped: targets === sameSegment ? 'same-port' : 'no-egress' }, []);
+		if (typeof targets === 'string') return this.finish({ ...record, dropped: targets }, []);
 
 		const facts: FrameFacts | undefined = this.faults.empty ? undefined : frameFacts(frame);
 		const drops: PortDrop[] = [];
@@ -191,20 +146,22 @@ export class Switch {
 		}
 		if (drops.length) record.drops = drops;
 		if (record.egress.length === 0) record.dropped = drops[0].reason;
-		const delayMs = Math.max(0, ...deliveries.map(([, delay]) => delay));
+		const delayMs = deliveries.reduce((slowest, [, delay]) => Math.max(slowest, delay), 0);
 		if (delayMs > 0) record.delayMs = delayMs;
 		this.finish(record, deliveries);
 	}
 
-	/** Where a frame goes: its learned port, or every other port (flooding) when broadcast, multicast or unknown. */
-	private targets(from: Port, frame: Uint8Array, now: number): Port[] {
-		if (!isBroadcastOrMulticast(frame.subarray(dstMacOffset))) {
+	/** Its learned port, or every other port (flooding) when broadcast, multicast or unknown. */
+	private targets(from: Port, frame: Uint8Array, now: number): Port[] | 'same-port' | 'no-egress' {
+		if (!isGroupMac(frame, dstMacOffset)) {
 			const mac = macNumber(frame, dstMacOffset);
 			const entry = this.macs.get(mac);
 			if (entry && now - entry.seen > this.macAgeingMs) this.macs.delete(mac);
-			else if (entry) return entry.port === from ? sameSegment : [entry.port];
+			// Learned on the ingress port: the destination shares the sender's segment, so the frame stays there.
+			else if (entry) return entry.port === from ? 'same-port' : [entry.port];
 		}
-		return [...this.portsByName.values()].filter((port) => port !== from);
+		const others = [...this.portsByName.values()].filter((port) => port !== from);
+		return others.length ? others : 'no-egress';
 	}
 
 	/** Record first, so a frame a port sends while handling this one is recorded after it. */
@@ -214,12 +171,17 @@ export class Switch {
 		let failure: unknown;
 		for (const [port, delayMs] of deliveries) {
 			if (delayMs === 0) {
-				failure ??= this.deliver(port, record.frame);
+				const error = this.deliver(port, record.frame);
+				failure ??= error;
 				continue;
 			}
 			const timer = setTimeout(() => {
 				this.timers.delete(timer);
-				if (port.plugged && port.link === 'up') return void this.deliver(port, record.frame);
+				if (port.plugged && port.link === 'up') {
+					const error = this.deliver(port, record.frame);
+					if (error !== undefined) throw error;
+					return;
+				}
 				// The cable was pulled while the frame was in flight: correct the record.
 				port.counters.dropped++;
 				record.egress = record.egress.filter((name) => name !== port.name);
@@ -247,6 +209,3 @@ export class Switch {
 		for (const [mac, entry] of this.macs) if (now - entry.seen > this.macAgeingMs) this.macs.delete(mac);
 	}
 }
-
-// A marker, not a port list: the destination was learned on the ingress port, so the frame stays on its segment.
-const sameSegment: Port[] = [];

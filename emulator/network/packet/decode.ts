@@ -33,7 +33,13 @@ export interface DecodedFrame {
 const maxVxlanDepth = 4;
 
 export function decodeFrame(bytes: Uint8Array): DecodedFrame {
-	return decodeAt(bytes, 0);
+	try {
+		return decodeAt(bytes, 0);
+	} catch (failure) {
+		// A decoder bug must not stop a grader or a capture view: report it on the frame like any other damage.
+		const error = `decoder failed: ${failure instanceof Error ? failure.message : String(failure)}`;
+		return { length: bytes.length, summary: `undecodable frame (${bytes.length} bytes) (error: ${error})`, error };
+	}
 }
 
 function decodeAt(bytes: Uint8Array, depth: number): DecodedFrame {

@@ -36,7 +36,7 @@ export function decodeEthernet(bytes: Uint8Array): Layer<EthernetHeader> {
 	return { header, payload: bytes.subarray(offset) };
 }
 
-export function isBroadcastOrMulticast(bytes: Uint8Array): boolean {
-	// The I/G bit: the lowest bit of the first destination byte marks group (multicast and broadcast) addresses.
-	return (bytes[dstOffset] & 1) === 1;
+/** The MAC at offset is a group address (broadcast or multicast): the I/G bit, lowest of its first byte, is set. */
+export function isGroupMac(bytes: Uint8Array, offset = dstOffset): boolean {
+	return (bytes[offset] & 1) === 1;
 }

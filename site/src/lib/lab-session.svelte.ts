@@ -1,0 +1,146 @@
+// The open chapter on the running machines: bringing them to its start state, then grading its checkpoints (kept across languages).
+import { clusterExec, graderContext, type LabCluster } from '$lib/labs/cluster-context.ts';
+import { evaluateCheckpoint, type GraderContext, type VerdictStatus } from '$lib/labs/grader.ts';
+import type { Message } from '$lib/labs/messages.ts';
+import { startSteps } from '$lib/labs/start-state.ts';
+import { runStep } from '$lib/labs/steps.ts';
+import type { Checkpoint } from '$lib/labs/types.ts';
+import type { LabChapter } from '$lib/chapter-views.ts';
+import { machines, sameNodes, type MachinesOwner } from '$lib/machines/machines.svelte.ts';
+import type { Cluster } from '$lib/machines/runtime.ts';
+import { progress } from '$lib/progress.svelte.ts';
+
+export type Preparation =
+	| { state: 'waiting' }
+	| { state: 'other-nodes' }
+	| { state: 'choice'; previous: MachinesOwner }
+	| { state: 'resetting' }
+	| { state: 'running'; step: number; total: number }
+	| { state: 'failed'; reason: string }
+	| { state: 'ready' };
+
+/** Why a check said what it said: the grader's message, or the page's own reason for not asking it. */
+export type CheckText =
+	| { kind: 'grader'; message: Message }
+	| { kind: 'page'; key: 'checkpoint.noMachines' | 'checkpoint.notPrepared' }
+	| { kind: 'error'; reason: string };
+
+export type CheckState = { status: 'checking' } | { status: VerdictStatus; text: CheckText; at: string };
+
+// The cluster type the grader helpers expect is structural: the emulator's Cluster has that shape.
+const asLabCluster = (cluster: Cluster): LabCluster => cluster;
+
+class LabSession {
+	chapter = $state.raw<LabChapter | undefined>(undefined);
+	preparation = $state.raw<Preparation>({ state: 'waiting' });
+	checks = $state<Record<string, CheckState>>({});
+	private grader: GraderContext | undefined;
+	private preparedOn: Cluster | undefined;
+
+	/** The lab page opens its chapter; the same chapter in another language keeps the machines' state and the results. */
+	open(chapter: LabChapter) {
+		const same = this.chapter?.id === chapter.id;
+		this.chapter = chapter;
+		if (same) return;
+		progress.visit(chapter.id);
+		this.checks = {};
+		this.grader = undefined;
+		this.preparedOn = undefined;
+		this.preparation = { state: 'waiting' };
+	}
+
+	/** Decides what the machines need for this chapter; the page calls it (untracked) whenever they change. */
+	sync() {
+		const chapter = this.chapter;
+		const cluster = machines.cluster;
+		if (!chapter) return;
+		if (!sameNodes(chapter.nodes, machines.specs) && machines.phase !== 'idle') {
+			this.preparation = { state: 'other-nodes' };
+			return;
+		}
+		if (machines.phase !== 'running' || !cluster) {
+			this.preparedOn = undefined;
+			this.grader = undefined;
+			this.preparation = { state: 'waiting' };
+			return;
+		}
+		if (this.preparedOn === cluster) return;
+		const owner = machines.owner;
+		if (owner === null) void this.prepare(false);
+		else if (owner.kind === 'chapter' && owner.id === chapter.id) this.keep();
+		else this.preparation = { state: 'choice', previous: owner };
+	}
+
+	/** Brings the machines to the chapter's start state (after putting every node back to its saved state when `reset`). */
+	async prepare(reset: boolean) {
+		const chapter = this.chapter;
+		const cluster = machines.cluster;
+		if (!chapter || !cluster) return;
+		this.preparedOn = cluster;
+		this.grader = undefined;
+		machines.owner = { kind: 'chapter', id: chapter.id };
+		const stale = () => this.chapter?.id !== chapter.id || machines.cluster !== cluster;
+		try {
+			if (reset) {
+				this.preparation = { state: 'resetting' };
+				await machines.resetAll();
+			}
+			const steps = startSteps(chapter);
+			const exec = clusterExec(asLabCluster(cluster));
+			const outputs = new Map<string, string>();
+			for (const [index, step] of steps.entries()) {
+				if (stale()) return;
+				this.preparation = { state: 'running', step: index + 1, total: steps.length };
+				await runStep(step, exec, outputs);
+			}
+			if (stale()) return;
+			this.grader = graderContext(asLabCluster(cluster), cluster.now());
+			this.preparation = { state: 'ready' };
+		} catch (error) {
+			if (!stale()) this.preparation = { state: 'failed', reason: (error as Error).message };
+		}
+	}
+
+	/** Takes the machines as they are; the chapter's clock starts now. */
+	keep() {
+		const chapter = this.chapter;
+		const cluster = machines.cluster;
+		if (!chapter || !cluster) return;
+		machines.owner = { kind: 'chapter', id: chapter.id };
+		this.preparedOn = cluster;
+		this.grader = graderContext(asLabCluster(cluster), cluster.now());
+		this.preparation = { state: 'ready' };
+	}
+
+	async check(checkpoint: Checkpoint, answer?: string) {
+		const chapter = this.chapter;
+		const cluster = machines.cluster;
+		const id = checkpoint.id;
+		if (!chapter || this.checks[id]?.status === 'checking') return;
+		const at = () => new Date().toISOString();
+		if (machines.phase !== 'running' || !cluster) {
+			this.checks[id] = { status: 'unavailable', text: { kind: 'page', key: 'checkpoint.noMachines' }, at: at() };
+			return;
+		}
+		const grader = this.grader;
+		if (!grader || this.preparation.state !== 'ready') {
+			this.checks[id] = { status: 'unavailable', text: { kind: 'page', key: 'checkpoint.notPrepared' }, at: at() };
+			return;
+		}
+		this.checks[id] = { status: 'checking' };
+		let result: CheckState;
+		try {
+			const verdict = await evaluateCheckpoint(checkpoint, grader, answer);
+			result = { status: verdict.status, text: { kind: 'grader', message: verdict.detail }, at: at() };
+		} catch (error) {
+			// The grader turns machine failures into verdicts; reaching here is a bug, still never a pass.
+			result = { status: 'unavailable', text: { kind: 'error', reason: (error as Error).message }, at: at() };
+		}
+		if (this.chapter?.id !== chapter.id) return;
+		if (result.status === 'passed' && machines.cluster === cluster) grader.stepStartedAt = cluster.now();
+		this.checks[id] = result;
+		progress.record(chapter.id, id, result.status, chapter.checkpoints.map((cp) => cp.id));
+	}
+}
+
+export const labSession = new LabSession();

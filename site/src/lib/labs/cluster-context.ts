@@ -1,0 +1,31 @@
+// The one place that turns a running Cluster (emulator/) into what the grader and the step runner need.
+import type { GraderContext } from './grader.ts';
+import type { CaptureFilter, Exec } from './types.ts';
+
+/** The part of emulator/cluster's Cluster the labs use; a fake with this shape stands in for it in tests. */
+export interface LabCluster {
+	node(name: string): {
+		exec(command: string, options?: { timeoutMs?: number }): Promise<{ exit: number; stdout: string; stderr: string }>;
+	};
+	capture: { count(filter: CaptureFilter & { since?: number }): number };
+	/** The switch clock, in ms: the time base of captures. */
+	now(): number;
+}
+
+export function clusterExec(cluster: LabCluster): Exec {
+	// cluster.node() throws for an unknown name: inside the async function that becomes a rejection, i.e. 'unavailable'.
+	return async (node, command, options) => {
+		const { exit, stdout, stderr } = await cluster.node(node).exec(command, options);
+		return { exit, stdout, stderr };
+	};
+}
+
+/** A grader context whose step clock the caller moves forward (`ctx.stepStartedAt = cluster.now()`). */
+export function graderContext(cluster: LabCluster, chapterStartedAt = cluster.now()): GraderContext {
+	return {
+		exec: clusterExec(cluster),
+		countFrames: (filter, sinceMs) => cluster.capture.count({ ...filter, since: sinceMs }),
+		chapterStartedAt,
+		stepStartedAt: chapterStartedAt,
+	};
+}

@@ -1,0 +1,53 @@
+// Running setup and solution steps on the nodes, where `{{stdout:token}}` is the trimmed output of the earlier step `id: token`.
+import type { Exec, ExecResult, Step } from './types.ts';
+
+// Docker's own Go templates ({{.Swarm.NodeID}}, {{json .X}}) never start with "stdout:", so both live in one command.
+const outputReference = /\{\{\s*stdout:([a-z][a-z0-9-]*)\s*\}\}/g;
+
+export const defaultStepTimeoutMs = 180_000;
+
+/** The step ids a command refers to, in order. */
+export function outputReferences(command: string): string[] {
+	return [...command.matchAll(outputReference)].map((match) => match[1]);
+}
+
+export function substituteOutputs(command: string, outputs: ReadonlyMap<string, string>): string {
+	return command.replace(outputReference, (_, id: string) => {
+		const value = outputs.get(id);
+		if (value === undefined) throw new StepError(`no output named "${id}" yet`);
+		return value;
+	});
+}
+
+export class StepError extends Error {
+	constructor(
+		message: string,
+		readonly step?: Step,
+		readonly result?: ExecResult,
+	) {
+		super(message);
+		this.name = 'StepError';
+	}
+}
+
+/** Runs one step; a non-zero exit or an unreachable node throws a StepError. Records the output when the step has an id. */
+export async function runStep(step: Step, exec: Exec, outputs: Map<string, string>): Promise<ExecResult> {
+	const command = substituteOutputs(step.run, outputs);
+	let result: ExecResult;
+	try {
+		result = await exec(step.node, command, { timeoutMs: step.timeoutMs ?? defaultStepTimeoutMs });
+	} catch (error) {
+		throw new StepError(`${step.node}$ ${step.run}: the node did not answer (${(error as Error).message})`, step);
+	}
+	if (result.exit !== 0) {
+		const stderr = result.stderr.trim().split('\n').slice(-3).join(' | ');
+		throw new StepError(`${step.node}$ ${step.run}: exit ${result.exit}${stderr ? `: ${stderr}` : ''}`, step, result);
+	}
+	if (step.id) outputs.set(step.id, result.stdout.trim());
+	return result;
+}
+
+export async function runSteps(steps: readonly Step[], exec: Exec, outputs = new Map<string, string>()): Promise<Map<string, string>> {
+	for (const step of steps) await runStep(step, exec, outputs);
+	return outputs;
+}

@@ -1,0 +1,65 @@
+// The browser's VmFiles: the image served at <site>/vm/, the v86 wasm as bundled by Vite, one module Web Worker per node.
+import wasmUrl from 'v86/build/v86.wasm?url';
+import type { VmFiles } from '$emulator/node/node.ts';
+import { parseManifest, type VmManifest } from '$emulator/node/vm-files.ts';
+import type { VmWorkerHandle } from '$emulator/node/vm-protocol.ts';
+import { MachinesError } from './problem.ts';
+
+/** Checks what the machines need before downloading anything, so the page can say what is missing. */
+export function checkSupport() {
+	if (typeof WebAssembly !== 'object') throw new MachinesError({ code: 'unsupported', feature: 'WebAssembly' });
+	if (typeof Worker !== 'function') throw new MachinesError({ code: 'unsupported', feature: 'Web Workers' });
+	// The worker checks every file's sha256 with crypto.subtle, which exists only on https:// and localhost.
+	if (!globalThis.isSecureContext || !globalThis.crypto?.subtle) throw new MachinesError({ code: 'unsupported', feature: 'secure-context' });
+}
+
+/** `vmUrl` is absolute and ends with a slash: the workers resolve every file against it. */
+export async function fetchManifest(vmUrl: string): Promise<VmManifest> {
+	const url = `${vmUrl}manifest.json`;
+	let response: Response;
+	try {
+		response = await fetch(url, { cache: 'no-cache' });
+	} catch (error) {
+		throw new MachinesError({ code: 'image-unreachable', reason: (error as Error).message });
+	}
+	// A single-page-app fallback answers 200 with the site's HTML for a missing file: that is a missing image too.
+	const html = response.headers.get('content-type')?.includes('text/html');
+	if (response.status === 404 || (response.ok && html)) throw new MachinesError({ code: 'image-missing', url: new URL(url).pathname });
+	if (!response.ok) throw new MachinesError({ code: 'image-unreachable', reason: `HTTP ${response.status}` });
+	try {
+		return parseManifest(await response.text());
+	} catch (error) {
+		throw new MachinesError({ code: 'image-invalid', reason: (error as Error).message });
+	}
+}
+
+export function spawnWebWorker(): VmWorkerHandle {
+	const worker = new Worker(new URL('../../../../emulator/node/vm-worker.ts', import.meta.url), { type: 'module', name: 'swarmlab-vm' });
+	return {
+		post: (message, transfer) => worker.postMessage(message, transfer ?? []),
+		onMessage: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
+		onError: (handler) => {
+			worker.addEventListener('error', (event) => {
+				event.preventDefault();
+				handler(new Error(event.message || 'the machine’s worker could not be loaded'));
+			});
+			worker.addEventListener('messageerror', () => handler(new Error('a message from the machine’s worker could not be read')));
+		},
+		terminate: () => worker.terminate(),
+	};
+}
+
+/** `onSpawn` sees every worker as it is created, before the node behind it is handed out. */
+export function browserVmFiles(vmUrl: string, manifest: VmManifest, onSpawn?: (handle: VmWorkerHandle) => void): VmFiles {
+	return {
+		manifest,
+		source: { kind: 'http', baseUrl: vmUrl },
+		// The worker lives under another URL: give it an absolute address.
+		wasmPath: new URL(wasmUrl, location.href).href,
+		spawn: () => {
+			const handle = spawnWebWorker();
+			onSpawn?.(handle);
+			return handle;
+		},
+	};
+}

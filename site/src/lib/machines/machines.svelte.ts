@@ -1,0 +1,166 @@
+// The machines of this tab: one cluster kept across pages (chapters, languages, sandbox), with each node's status for the UI.
+import { resolve } from '$app/paths';
+import type { Node, NodeStatus } from '$emulator/node/node.ts';
+import { problemOf, type MachinesProblem } from './problem.ts';
+import type { Cluster, ClusterNodeSpec, EarlyStatus } from './runtime.ts';
+
+export type { ClusterNodeSpec };
+
+export type MachineStatus =
+	| { state: 'idle' }
+	| { state: 'downloading'; bytes: number; total: number }
+	| { state: 'restoring' }
+	| { state: 'ready' }
+	| { state: 'resetting' }
+	| { state: 'error'; reason: string }
+	| { state: 'stopped' };
+
+export type MachinesPhase = 'idle' | 'starting' | 'running' | 'failed';
+
+/** Who last brought the machines to a known state: a chapter (its start state), or the sandbox. */
+export type MachinesOwner = { kind: 'chapter'; id: string } | { kind: 'sandbox' };
+
+/** Names and addresses of the machines the sandbox can run, in order (the first three are the chapters' nodes). */
+export const sandboxNodes: readonly ClusterNodeSpec[] = [
+	{ name: 'manager', ip: '10.0.3.62' },
+	{ name: 'worker1', ip: '10.0.3.63' },
+	{ name: 'worker2', ip: '10.0.3.64' },
+	{ name: 'worker3', ip: '10.0.3.65' },
+	{ name: 'worker4', ip: '10.0.3.66' },
+];
+
+export function sameNodes(a: readonly ClusterNodeSpec[], b: readonly ClusterNodeSpec[]): boolean {
+	return a.length === b.length && a.every((spec, i) => spec.name === b[i].name && spec.ip === b[i].ip);
+}
+
+class Machines {
+	phase = $state<MachinesPhase>('idle');
+	/** The nodes of the running (or starting, or failed) cluster. */
+	specs = $state.raw<readonly ClusterNodeSpec[]>([]);
+	statuses = $state<Record<string, MachineStatus>>({});
+	problem = $state.raw<MachinesProblem | null>(null);
+	owner = $state.raw<MachinesOwner | null>(null);
+	cluster = $state.raw<Cluster | undefined>(undefined);
+	/** Guest memory per machine, known once the image's manifest is read. */
+	memoryMB = $state<number | undefined>(undefined);
+
+	private generation = 0;
+	private starting: Promise<Cluster | undefined> | undefined;
+	private bytesBeforeStart = 0;
+	private unsubscribers: (() => void)[] = [];
+
+	/** Starts these machines if nothing runs; joins a start of the same machines; leaves a different cluster alone (the page asks first). */
+	ensure(specs: readonly ClusterNodeSpec[]): Promise<Cluster | undefined> {
+		if (this.phase === 'idle') return this.start(specs);
+		if (!sameNodes(specs, this.specs)) return Promise.resolve(undefined);
+		if (this.phase === 'starting') return this.starting ?? Promise.resolve(undefined);
+		return Promise.resolve(this.cluster);
+	}
+
+	/** Stops whatever runs, then restores `specs` from the image. */
+	start(specs: readonly ClusterNodeSpec[]): Promise<Cluster | undefined> {
+		this.stop();
+		const generation = this.generation;
+		this.phase = 'starting';
+		this.specs = specs;
+		this.statuses = Object.fromEntries(specs.map((spec) => [spec.name, { state: 'downloading', bytes: 0, total: 0 }]));
+		this.starting = this.run(specs, generation);
+		return this.starting;
+	}
+
+	/** Stops the machines (idempotent); a start still under way is abandoned and its cluster stopped when it arrives. */
+	stop() {
+		this.generation++;
+		for (const unsubscribe of this.unsubscribers) unsubscribe();
+		this.unsubscribers = [];
+		const cluster = this.cluster;
+		this.cluster = undefined;
+		this.starting = undefined;
+		this.phase = 'idle';
+		this.problem = null;
+		this.owner = null;
+		this.statuses = Object.fromEntries(this.specs.map((spec) => [spec.name, { state: 'stopped' }]));
+		void cluster?.stop();
+	}
+
+	/** Starts the same machines again after a failure. */
+	retry() {
+		return this.start(this.specs);
+	}
+
+	node(name: string): Node | undefined {
+		return this.cluster?.nodeNames.includes(name) ? this.cluster.node(name) : undefined;
+	}
+
+	isReady(name: string): boolean {
+		return this.statuses[name]?.state === 'ready';
+	}
+
+	/** Types text into a node's terminal line, as if the student had. */
+	type(name: string, text: string) {
+		this.node(name)?.console.write(text);
+	}
+
+	/** Back to the saved state: whatever was done on this node is gone. Rejects with the reason when the reset fails. */
+	async resetNode(name: string) {
+		const node = this.node(name);
+		if (!node) return;
+		try {
+			await node.reset();
+		} catch (error) {
+			this.statuses[name] = { state: 'error', reason: (error as Error).message };
+			throw error;
+		}
+	}
+
+	async resetAll() {
+		await Promise.all((this.cluster?.nodeNames ?? []).map((name) => this.resetNode(name)));
+	}
+
+	private async run(specs: readonly ClusterNodeSpec[], generation: number): Promise<Cluster | undefined> {
+		const current = () => generation === this.generation;
+		try {
+			const { startCluster } = await import('./runtime.ts');
+			const cluster = await startCluster({
+				nodes: [...specs],
+				vmUrl: new URL(`${resolve('/')}vm/`, location.href).href,
+				onManifest: (manifest, bytes) => {
+					if (!current()) return;
+					this.memoryMB = manifest.memoryMB;
+					this.bytesBeforeStart = bytes;
+					for (const spec of specs) this.statuses[spec.name] = { state: 'downloading', bytes: 0, total: bytes };
+				},
+				onEarlyStatus: (name, status: EarlyStatus) => {
+					if (current()) this.statuses[name] = status;
+				},
+			});
+			if (!current()) {
+				void cluster.stop();
+				return undefined;
+			}
+			this.cluster = cluster;
+			for (const name of cluster.nodeNames) {
+				const node = cluster.node(name);
+				this.statuses[name] = this.view(node.status);
+				this.unsubscribers.push(node.onStatus((status) => (this.statuses[name] = this.view(status))));
+			}
+			this.phase = 'running';
+			return cluster;
+		} catch (error) {
+			if (!current()) return undefined;
+			this.problem = problemOf(error);
+			this.phase = 'failed';
+			for (const spec of specs) {
+				const status = this.statuses[spec.name];
+				if (status?.state !== 'error') this.statuses[spec.name] = { state: 'stopped' };
+			}
+			return undefined;
+		}
+	}
+
+	private view(status: NodeStatus): MachineStatus {
+		return status.state === 'downloading' ? { state: 'downloading', bytes: status.bytes, total: this.bytesBeforeStart } : status;
+	}
+}
+
+export const machines = new Machines();

@@ -1,0 +1,90 @@
+import { describe, expect, test } from 'vitest';
+import { startSteps, swarmSteps } from '../../site/src/lib/labs/start-state.ts';
+import { outputReferences, runSteps, StepError, substituteOutputs } from '../../site/src/lib/labs/steps.ts';
+import type { Exec, ExecResult } from '../../site/src/lib/labs/types.ts';
+
+const nodes = [
+	{ name: 'manager', ip: '10.0.3.62' },
+	{ name: 'worker1', ip: '10.0.3.63' },
+	{ name: 'worker2', ip: '10.0.3.64' },
+];
+
+describe('output references', () => {
+	test.each([
+		['docker swarm join --token {{stdout:token}} 10.0.3.62:2377', ['token']],
+		["docker info --format '{{.Swarm.NodeID}}'", []],
+		['{{ stdout:a }} and {{stdout:b-2}}', ['a', 'b-2']],
+	])('%s', (command, references) => {
+		expect(outputReferences(command)).toEqual(references);
+	});
+
+	test('leave Docker templates alone', () => {
+		const outputs = new Map([['token', 'SWMTKN-1-abc']]);
+		expect(substituteOutputs("docker swarm join --token {{stdout:token}} m && docker info -f '{{json .Swarm}}'", outputs)).toBe(
+			"docker swarm join --token SWMTKN-1-abc m && docker info -f '{{json .Swarm}}'",
+		);
+	});
+});
+
+describe('running steps', () => {
+	function recorder(results: Record<string, ExecResult | Error> = {}) {
+		const ran: string[] = [];
+		const exec: Exec = async (node, command) => {
+			ran.push(`${node}$ ${command}`);
+			const result = results[`${node}$ ${command}`] ?? { exit: 0, stdout: '', stderr: '' };
+			if (result instanceof Error) throw result;
+			return result;
+		};
+		return { exec, ran };
+	}
+
+	test('passes the trimmed output of a named step to later ones', async () => {
+		const { exec, ran } = recorder({ 'manager$ docker swarm join-token -q worker': { exit: 0, stdout: 'SWMTKN-1-xyz\n', stderr: '' } });
+		const outputs = await runSteps(
+			[
+				{ id: 'token', node: 'manager', run: 'docker swarm join-token -q worker' },
+				{ node: 'worker1', run: 'docker swarm join --token {{stdout:token}} 10.0.3.62:2377' },
+			],
+			exec,
+		);
+		expect(ran[1]).toBe('worker1$ docker swarm join --token SWMTKN-1-xyz 10.0.3.62:2377');
+		expect(outputs.get('token')).toBe('SWMTKN-1-xyz');
+	});
+
+	test.each([
+		['a non-zero exit', { exit: 1, stdout: '', stderr: 'Error: This node is already part of a swarm.' }, /exit 1: Error: This node is already part of a swarm/],
+		['an unreachable node', new Error('timeout'), /did not answer \(timeout\)/],
+	])('stops at %s', async (_, result, message) => {
+		const { exec, ran } = recorder({ 'manager$ first': result });
+		await expect(runSteps([{ node: 'manager', run: 'first' }, { node: 'manager', run: 'second' }], exec)).rejects.toThrow(message);
+		expect(ran).toEqual(['manager$ first']);
+	});
+
+	test('a reference to an output nobody produced is a StepError', async () => {
+		const { exec } = recorder();
+		await expect(runSteps([{ node: 'manager', run: 'echo {{stdout:nope}}' }], exec)).rejects.toBeInstanceOf(StepError);
+	});
+});
+
+describe('start states', () => {
+	test('fresh runs only the chapter setup', () => {
+		expect(startSteps({ start: 'fresh', nodes, setup: [{ node: 'manager', run: 'true' }] })).toEqual([{ node: 'manager', run: 'true' }]);
+	});
+
+	test('swarm: init on the manager, a join per worker with the token, then wait for every node Ready', () => {
+		const steps = swarmSteps(nodes);
+		expect(steps.map((step) => `${step.node}$ ${step.run.split(' ').slice(0, 3).join(' ')}`)).toEqual([
+			'manager$ docker swarm init',
+			'manager$ docker swarm join-token',
+			'worker1$ docker swarm join',
+			'worker2$ docker swarm join',
+			'manager$ for i in',
+		]);
+		expect(steps[2].run).toBe('docker swarm join --token {{stdout:worker-token}} --advertise-addr 10.0.3.63 10.0.3.62:2377');
+		expect(steps[4].run).toContain('-ge 3 ]');
+	});
+
+	test('swarm without a manager is refused', () => {
+		expect(() => swarmSteps(nodes.slice(1))).toThrow(/needs a node named manager/);
+	});
+});

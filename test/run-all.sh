@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `npm test`: every test of the project, in stages, each timed; the VM image is built (or taken from its cache) first.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+passed=0
+failed=0
+failures=()
+stage() {
+	local name=$1
+	shift
+	local start=$SECONDS
+	echo "::: $name"
+	if "$@"; then
+		passed=$((passed + 1))
+		echo "::: $name: ok in $((SECONDS - start)) s"
+	else
+		failed=$((failed + 1))
+		failures+=("$name")
+		echo "::: $name: FAILED in $((SECONDS - start)) s"
+	fi
+}
+
+stage "chromium" bash test/browser/ensure-chromium.sh
+stage "vm image" tsx emulator/image/build.ts
+stage "unit tests" vitest run --project unit
+stage "machine tests" vitest run --project vm
+stage "labs verified on real nodes" tsx emulator/cli/lab-verify.ts
+stage "site build" vite build
+stage "browser tests" vitest run --project browser
+
+[ ${#failures[@]} -eq 0 ] || echo "failed stages: ${failures[*]}"
+echo "stages: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,86 @@
+// Three real nodes on the TypeScript switch: a real swarm, real VXLAN and ESP on the wire, faults that really break it.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
+import type { Node } from '../../emulator/node/node.ts';
+import { requireImage } from './vm-fixture.ts';
+
+let cluster: Cluster;
+let manager: Node;
+let worker1: Node;
+let worker2: Node;
+
+async function sh(node: Node, command: string, timeoutMs = 300_000) {
+	const result = await node.exec(command, { timeoutMs });
+	if (result.exit !== 0) throw new Error(`${node.name}$ ${command}\nexit ${result.exit}\n${result.stdout}${result.stderr}`);
+	return result.stdout.trim();
+}
+
+const vniOf = (network: string) => sh(manager, `docker network inspect ${network} -f '{{index .Options "com.docker.network.driver.overlay.vxlanid_list"}}'`).then(Number);
+const ipOf = (node: Node, container: string, network: string) =>
+	sh(node, `docker inspect ${container} -f '{{(index .NetworkSettings.Networks "${network}").IPAddress}}'`);
+
+beforeAll(async () => {
+	cluster = await Cluster.start({ nodes: defaultNodes, files: await requireImage() });
+	[manager, worker1, worker2] = defaultNodes.map((n) => cluster.node(n.name));
+});
+
+afterAll(async () => {
+	await cluster?.stop();
+});
+
+describe('a swarm on the virtual switch', () => {
+	test('init on the manager, join on both workers: three nodes Ready', async () => {
+		await sh(manager, 'docker swarm init --advertise-addr 10.0.3.62');
+		const token = await sh(manager, 'docker swarm join-token -q worker');
+		for (const worker of [worker1, worker2]) await sh(worker, `docker swarm join --token ${token} 10.0.3.62:2377`);
+		await sh(manager, "for i in $(seq 240); do [ $(docker node ls --format '{{.Status}}' | grep -c Ready) -eq 3 ] && exit 0; sleep 0.5; done; exit 1");
+		const nodes = await sh(manager, "docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}' | sort");
+		expect(nodes.split('\n')).toEqual(['manager Ready Leader', 'worker1 Ready ', 'worker2 Ready '].map((l) => l.trim()));
+		expect(cluster.capture.count({ proto: 'tcp', tcpPort: 2377, from: 'worker1', to: 'manager' })).toBeGreaterThan(0);
+	});
+
+	test('containers on two nodes ping each other by name over VXLAN with the network VNI', async () => {
+		await sh(manager, 'docker network create -d overlay --attachable test-net');
+		const vni = await vniOf('test-net');
+		await sh(manager, 'docker run -d --name c1 --network test-net busybox sleep 3600');
+		await sh(worker1, 'docker run -d --name c2 --network test-net busybox sleep 3600');
+		const since = cluster.now();
+		const ping = await sh(worker1, 'docker exec c2 ping -c 3 c1');
+		expect(ping).toMatch(/3 packets transmitted, 3 packets received/);
+		const [ip1, ip2] = await Promise.all([ipOf(manager, 'c1', 'test-net'), ipOf(worker1, 'c2', 'test-net')]);
+		const vxlan = { since, proto: 'vxlan' as const, vni, between: ['manager', 'worker1'] as [string, string] };
+		expect(cluster.capture.count({ ...vxlan, inner: { proto: 'icmp', srcIp: ip2, dstIp: ip1 } })).toBeGreaterThanOrEqual(3);
+		expect(cluster.capture.count({ ...vxlan, inner: { proto: 'icmp', srcIp: ip1, dstIp: ip2 } })).toBeGreaterThanOrEqual(3);
+		expect(cluster.capture.count({ since, proto: 'udp', udpPort: 4789, between: ['manager', 'worker1'] })).toBeGreaterThanOrEqual(6);
+	});
+
+	test('with UDP 4789 dropped between two nodes the ping fails, and recovers once the rule is gone', async () => {
+		const rule = cluster.switch.faults.add({ kind: 'drop', proto: 'udp', port: 4789, between: ['manager', 'worker1'] });
+		const broken = await worker1.exec('docker exec c2 ping -c 2 -W 2 c1', { timeoutMs: 60_000 });
+		expect(broken.exit).not.toBe(0);
+		cluster.switch.faults.remove(rule);
+		expect(await sh(worker1, 'docker exec c2 ping -c 2 -W 2 c1')).toMatch(/2 packets received/);
+	});
+
+	test('a published service answers on every node (routing mesh) from more than one container', async () => {
+		await sh(manager, 'docker network create -d overlay web-net');
+		await sh(manager, 'docker service create -d --name web --replicas 3 --network web-net -p 8080:80 nginx');
+		await sh(manager, "for i in $(seq 600); do [ \"$(docker service ls -f name=web --format '{{.Replicas}}')\" = 3/3 ] && exit 0; sleep 1; done; docker service ps web; exit 1", 660_000);
+		for (const [node, ip] of [[worker2, '10.0.3.62'], [manager, '10.0.3.63'], [worker1, '10.0.3.64']] as const) {
+			expect(await sh(node, `curl -s --max-time 20 http://${ip}:8080/`)).toMatch(/Served by [0-9a-f]{12}/);
+		}
+		const servers = await sh(worker2, "for i in $(seq 12); do curl -s --max-time 20 http://10.0.3.64:8080/ | grep -o 'Served by [0-9a-f]*'; done | sort -u");
+		expect(servers.split('\n').length).toBeGreaterThan(1);
+	});
+
+	test('an encrypted overlay carries ESP between nodes and no cleartext VXLAN for its VNI', async () => {
+		await sh(manager, 'docker network create -d overlay --opt encrypted --attachable secret-net');
+		const vni = await vniOf('secret-net');
+		await sh(manager, 'docker run -d --name s1 --network secret-net busybox sleep 3600');
+		await sh(worker2, 'docker run -d --name s2 --network secret-net busybox sleep 3600');
+		const since = cluster.now();
+		expect(await sh(worker2, 'docker exec s2 ping -c 3 s1', 120_000)).toMatch(/3 packets received/);
+		expect(cluster.capture.count({ since, proto: 'esp', between: ['manager', 'worker2'] })).toBeGreaterThanOrEqual(6);
+		expect(cluster.capture.count({ since, proto: 'vxlan', vni })).toBe(0);
+	});
+});

@@ -1,0 +1,10 @@
+// Vite: SvelteKit plus one Web Worker per machine (an ES module, since the v86 worker loads code lazily).
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	worker: { format: 'es' },
+	server: { fs: { allow: ['emulator', 'labs'] } },
+	build: { chunkSizeWarningLimit: 1500 },
+});

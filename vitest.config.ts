@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast pure-code tests, and tests that boot real v86 guests (need static/vm/).
+// Three projects: fast pure-code tests, tests that boot real v86 guests (need static/vm/), and the built site in Chromium.
 export default defineConfig({
   test: {
     projects: [
@@ -11,6 +11,15 @@ export default defineConfig({
           include: ['test/vm/**/*.test.ts'],
           testTimeout: 600_000,
           hookTimeout: 900_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
           fileParallelism: false,
         },
       },

@@ -108,6 +108,16 @@ export class Cluster {
 		return this.capture.now();
 	}
 
+	/** Every node back to its saved state at once: a fresh cluster without starting new workers. */
+	async reset() {
+		await Promise.all([...this.nodes.values()].map((node) => node.reset()));
+	}
+
+	/** Whether this cluster has exactly these nodes, so a caller can reset it instead of starting another. */
+	hasNodes(nodes: ClusterNodeSpec[]): boolean {
+		return nodes.length === this.options.nodes.length && nodes.every((spec, i) => spec.name === this.options.nodes[i].name && spec.ip === this.options.nodes[i].ip);
+	}
+
 	async stop() {
 		if (this.stopped) return;
 		this.stopped = true;

@@ -66,7 +66,7 @@ async function buildBase(debs: DebPackage[], out: string): Promise<{ kernel: str
 	await stage('root disk', () => {
 		const image = join(work, 'rootfs.ext4');
 		makeExt4(rootfs, image);
-		chunkImage(image, join(out, 'disk'));
+		chunkImage(image, out);
 		rmSync(image);
 	});
 	return { kernel: kernel.version, images: ['busybox', 'nginx'] };

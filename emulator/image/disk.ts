@@ -3,6 +3,7 @@ import { mkdirSync, openSync, readSync, closeSync, rmSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { run } from './run.ts';
+import { vmFileNames } from '../node/vm-files.ts';
 
 export const diskChunkSize = 512 * 1024;
 
@@ -13,10 +14,10 @@ export function makeExt4(rootfs: string, image: string) {
 	run('mke2fs', ['-q', '-t', 'ext4', '-O', '^has_journal', '-m', '0', '-L', 'swarmlab', '-E', 'root_owner=0:0', '-d', rootfs, image, `${sizeMB}M`]);
 }
 
-/** Write `<dir>/<index>.gz` for every chunk; returns the chunk count. All-zero chunks are written too (tiny once gzipped). */
-export function chunkImage(image: string, dir: string): number {
-	rmSync(dir, { recursive: true, force: true });
-	mkdirSync(dir, { recursive: true });
+/** Write every gzipped chunk under its name in the manifest; returns the chunk count. All-zero chunks are written too (tiny once gzipped). */
+export function chunkImage(image: string, vmDir: string): number {
+	rmSync(join(vmDir, 'disk'), { recursive: true, force: true });
+	mkdirSync(join(vmDir, 'disk'), { recursive: true });
 	const size = statSync(image).size;
 	if (size % diskChunkSize !== 0) throw new Error(`disk image size ${size} is not a multiple of ${diskChunkSize}`);
 	const fd = openSync(image, 'r');
@@ -24,7 +25,7 @@ export function chunkImage(image: string, dir: string): number {
 	const count = size / diskChunkSize;
 	for (let index = 0; index < count; index++) {
 		readSync(fd, buffer, 0, diskChunkSize, index * diskChunkSize);
-		writeFileSync(join(dir, `${index}.gz`), gzipSync(buffer, { level: 9 }));
+		writeFileSync(join(vmDir, vmFileNames.diskChunk(index)), gzipSync(buffer, { level: 9 }));
 	}
 	closeSync(fd);
 	return count;

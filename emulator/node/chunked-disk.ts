@@ -1,5 +1,5 @@
 // A read-mostly disk for v86 made of gzip chunks fetched on demand; writes stay in memory and in saved states.
-import type { ReadVmFile } from './vm-files.ts';
+import { vmFileNames, type ReadVmFile } from './vm-files.ts';
 
 export interface ChunkedDiskOptions {
 	size: number;
@@ -18,7 +18,7 @@ export async function gunzip(data: Uint8Array): Promise<Uint8Array> {
 
 export function chunkReader(read: ReadVmFile, onFetch?: (index: number, bytes: number) => void) {
 	return async (index: number) => {
-		const compressed = await read(`disk/${index}.gz`);
+		const compressed = await read(vmFileNames.diskChunk(index));
 		onFetch?.(index, compressed.byteLength);
 		return gunzip(compressed);
 	};

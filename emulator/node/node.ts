@@ -1,9 +1,9 @@
 // One Swarm node: a v86 machine in its own worker, its console, its agent and its NIC, behind one small API.
 import { AgentClient, AgentError, type ExecOptions, type ExecResult } from './agent-client.ts';
 import { identityScript, type NodeIdentity } from './identity.ts';
-import type { VmManifest, VmSource } from './vm-files.ts';
+import type { VmManifest } from './vm-files.ts';
 import { VmFileError } from './vm-files.ts';
-import type { VmToHost, VmWorkerHandle } from './vm-protocol.ts';
+import type { VmSource, VmToHost, VmWorkerHandle } from './vm-protocol.ts';
 
 /** Everything needed to start machines from one built image, in Node.js or in a browser. */
 export interface VmFiles {

@@ -25,7 +25,8 @@ export const vmFileNames = {
 	kernel: 'vmlinuz',
 	initrd: 'initrd.gz',
 	state: 'state.bin.zst',
-	diskChunk: (index: number) => `disk/${index}.gz`,
+	// gzip data under a neutral name: static servers label `*.gz` Content-Encoding: gzip and browsers would inflate it.
+	diskChunk: (index: number) => `disk/${index}.chunk`,
 } as const;
 
 /** Reads one file of the image by its path relative to static/vm/. */

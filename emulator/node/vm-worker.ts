@@ -123,7 +123,8 @@ async function main() {
 				emulator?.serial_send_bytes(1, message.data);
 				break;
 			case 'frame-in':
-				emulator?.bus.send('net0-receive', message.frame);
+				// v86's bus is how adapters feed its NIC (examples/two_instances.html); its .d.ts does not declare it.
+				(emulator as unknown as { bus?: { send(event: string, data: Uint8Array): void } } | undefined)?.bus?.send('net0-receive', message.frame);
 				break;
 			case 'save':
 				emulator!.save_state().then((state) => port.post({ type: 'saved', state }, [state]), fail);

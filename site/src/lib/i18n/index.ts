@@ -1,5 +1,5 @@
 // t(lang, key, params): the interface's words in the reader's language, with typed keys and placeholders.
-import { languages, type Language } from '$lib/labs/types.ts';
+import { languages, type Language } from '../labs/types.ts';
 import type { MessageKey, MessageParams, Placeholders } from './dictionary.ts';
 import { en } from './en.ts';
 import { fr } from './fr.ts';
@@ -46,6 +46,11 @@ export function preferredLanguage(preferences: readonly string[]): Language {
 export function formatBytes(lang: Language, bytes: number): string {
 	const [unit, value] = bytes >= 1e6 ? (['megabyte', bytes / 1e6] as const) : (['kilobyte', bytes / 1e3] as const);
 	return new Intl.NumberFormat(lang, { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
+}
+
+/** 42 → "42%" / "42 %". */
+export function formatPercent(lang: Language, percent: number): string {
+	return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(percent / 100);
 }
 
 export function formatDateTime(lang: Language, iso: string): string {

@@ -7,11 +7,14 @@ import type { ChapterSummary, LabChapter } from '$lib/chapter-views.ts';
 
 let loaded: Chapter[] | undefined;
 
+/** labs/ unless SWARMLAB_LABS_DIR names another folder (the browser tests build a site from fixture chapters). */
+const labsDir = () => resolve(process.env.SWARMLAB_LABS_DIR ?? 'labs');
+
 /** Every published chapter, in order; a content error fails the build with its file and line. */
 export function allChapters(): Chapter[] {
 	// In `vite dev` an author's edit shows on the next load; a build reads labs/ once.
-	if (dev) return loadChapters(resolve('labs'));
-	loaded ??= loadChapters(resolve('labs'));
+	if (dev) return loadChapters(labsDir());
+	loaded ??= loadChapters(labsDir());
 	return loaded;
 }
 

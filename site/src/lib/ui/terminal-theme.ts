@@ -1,0 +1,38 @@
+// How every node's terminal looks: a dark theme with a readable ANSI palette and a monospace font.
+import type { ITerminalOptions } from '@xterm/xterm';
+
+export const terminalOptions: ITerminalOptions = {
+	cursorBlink: true,
+	cursorStyle: 'block',
+	fontFamily: "'JetBrains Mono', 'Cascadia Mono', 'SFMono-Regular', ui-monospace, Menlo, Consolas, 'DejaVu Sans Mono', monospace",
+	fontSize: 13,
+	lineHeight: 1.2,
+	scrollback: 5000,
+	macOptionIsMeta: true,
+	rightClickSelectsWord: true,
+	allowProposedApi: false,
+	theme: {
+		background: '#0e131a',
+		foreground: '#d8dee7',
+		cursor: '#e6edf3',
+		cursorAccent: '#0e131a',
+		selectionBackground: '#2d62d866',
+		selectionInactiveBackground: '#2d62d833',
+		black: '#1b222c',
+		red: '#f0717a',
+		green: '#7fd18b',
+		yellow: '#e8c16b',
+		blue: '#6aa8f7',
+		magenta: '#c792ea',
+		cyan: '#5fd3d0',
+		white: '#d8dee7',
+		brightBlack: '#5c6878',
+		brightRed: '#ff8c94',
+		brightGreen: '#9de3a7',
+		brightYellow: '#f4d58d',
+		brightBlue: '#8cbcff',
+		brightMagenta: '#dab2f5',
+		brightCyan: '#8ae6e3',
+		brightWhite: '#f5f7fa',
+	},
+};

@@ -1,0 +1,44 @@
+// Debian's Chromium driven by playwright-core, headless, with a fresh profile that is deleted afterwards.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const chromiumPath = '/usr/bin/chromium';
+
+const chromiumArgs = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+
+export interface Browser {
+	context: BrowserContext;
+	close(): Promise<void>;
+}
+
+/** `scripts/ensure-chromium.sh` installs the browser when it is missing. */
+export async function launchChromium(options: { locale?: string } = {}): Promise<Browser> {
+	const profile = await mkdtemp(join(tmpdir(), 'swarmlab-chromium-'));
+	// Playwright passes the profile as --user-data-dir itself; it refuses that flag in args.
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath: chromiumPath,
+		headless: true,
+		args: chromiumArgs,
+		viewport: { width: 1280, height: 720 },
+		locale: options.locale ?? 'en-US',
+		acceptDownloads: true,
+	});
+	return {
+		context,
+		close: async () => {
+			await context.close().catch(() => {});
+			await rm(profile, { recursive: true, force: true });
+		},
+	};
+}

@@ -1,0 +1,40 @@
+// Reading the machines on a page the way a student sees them: a node's status, and the text on its terminal.
+import type { Page } from 'playwright-core';
+
+export type NodeState = 'idle' | 'downloading' | 'restoring' | 'ready' | 'resetting' | 'error' | 'stopped';
+
+/** Waits until the node's tab shows `state`; a node that fails first throws with its reason. */
+export async function waitForNodeState(page: Page, node: string, state: NodeState, timeoutMs = 600_000): Promise<void> {
+	const badge = page.getByTestId(`status-${node}`);
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const current = await badge.getAttribute('data-state');
+		if (current === state) return;
+		if (current === 'error' && state !== 'error') throw new Error(`${node} failed: ${await badge.getAttribute('title')}`);
+		if (Date.now() > deadline) throw new Error(`${node} is still ${current} after ${timeoutMs} ms (waiting for ${state})`);
+		await page.waitForTimeout(500);
+	}
+}
+
+/**
+ * The visible lines of a node's terminal. xterm.js stops drawing terminals that are hidden,
+ * so the node's tab is brought to the front first (in split view every terminal is visible anyway).
+ */
+export async function terminalText(page: Page, node: string): Promise<string> {
+	const split = await page.getByTestId('split-view').isChecked();
+	if (!split) await page.getByTestId(`tab-${node}`).click();
+	return page
+		.getByTestId(`terminal-${node}`)
+		.locator('.xterm-rows > div')
+		.evaluateAll((rows) => rows.map((row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n').trimEnd());
+}
+
+export async function waitForTerminalText(page: Page, node: string, pattern: RegExp, timeoutMs = 120_000): Promise<string> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const text = await terminalText(page, node);
+		if (pattern.test(text)) return text;
+		if (Date.now() > deadline) throw new Error(`${node}'s terminal does not show ${pattern} after ${timeoutMs} ms:\n${text}`);
+		await page.waitForTimeout(500);
+	}
+}

@@ -25,7 +25,7 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
 	const requests: string[] = [];
 	const ranged: string[] = [];
 	const handler = sirv(dir, {
-		dev: true,
+		dev: false,
 		etag: true,
 	});
 	const server = createServer((req, res) => {

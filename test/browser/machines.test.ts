@@ -1,0 +1,93 @@
+// A student on chapter 1 with three real machines in Chromium: prompts, run buttons, a typed command, a reset, a reload.
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, type Browser } from './harness/chromium.ts';
+import { terminalText, waitForNodeState, waitForTerminalText } from './harness/machines.ts';
+import { ensureMainSite, root } from './harness/site-build.ts';
+import { serveStatic, type StaticServer } from './harness/static-server.ts';
+
+const nodes = ['manager', 'worker1', 'worker2'];
+const results = resolve(root, 'test-results');
+let browser: Browser;
+let site: StaticServer;
+let page: Page;
+
+/** Click the run button of the command block whose code starts with `code` on `node`. */
+async function run(node: string, code: string) {
+	const block = page.locator(`figure.command[data-node="${node}"]`).filter({ hasText: code }).first();
+	await block.locator('button.run').click();
+}
+
+async function typeInto(node: string, text: string) {
+	await page.getByTestId(`tab-${node}`).click();
+	await page.getByTestId(`terminal-${node}`).click();
+	await page.keyboard.type(text);
+	await page.keyboard.press('Enter');
+}
+
+const passedBeforeReset = ['swarm-initialized', 'join-traffic', 'workers-ready'];
+const checkpoint = (id: string) => page.getByTestId(`checkpoint-${id}`);
+
+beforeAll(async () => {
+	await mkdir(results, { recursive: true });
+	site = await serveStatic(await ensureMainSite());
+	browser = await launchChromium();
+	page = await browser.context.newPage();
+	await page.goto(`${site.url}en/labs/01-form-swarm/`);
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await site?.close();
+});
+
+describe('chapter 1 on real machines', () => {
+	test('the three nodes reach a shell prompt', async () => {
+		for (const node of nodes) await waitForNodeState(page, node, 'ready', 900_000);
+		for (const node of nodes) await waitForTerminalText(page, node, new RegExp(`root@${node}:~#`), 120_000);
+		await page.screenshot({ path: resolve(results, 'lab-page-machines.png') });
+	});
+
+	test('run buttons form the swarm and docker node ls, typed by hand, shows three Ready nodes', async () => {
+		await run('manager', 'docker swarm init --advertise-addr 10.0.3.62');
+		await waitForTerminalText(page, 'manager', /Swarm initialized/, 300_000);
+		await run('manager', 'docker swarm join-token worker');
+		const text = await waitForTerminalText(page, 'manager', /docker swarm join --token \S+ 10\.0\.3\.62:2377/, 120_000);
+		const join = text.replace(/\s*\n\s*/g, ' ').match(/docker swarm join --token \S+ 10\.0\.3\.62:2377/)![0];
+		for (const worker of ['worker1', 'worker2']) {
+			await typeInto(worker, join);
+			await waitForTerminalText(page, worker, /This node joined a swarm as a worker/, 300_000);
+		}
+		await expect.poll(async () => {
+			await typeInto('manager', 'clear; docker node ls');
+			await page.waitForTimeout(8000);
+			return ((await terminalText(page, 'manager')).match(/\bReady\b/g) ?? []).length;
+		}, { timeout: 300_000, interval: 1000 }).toBe(3);
+		for (const id of passedBeforeReset) {
+			await expect.poll(async () => {
+				await checkpoint(id).getByTestId(`check-${id}`).click().catch(() => {});
+				await page.waitForTimeout(3000);
+				return checkpoint(id).getAttribute('data-status');
+			}, { timeout: 300_000, interval: 2000 }).toBe('passed');
+		}
+	});
+
+	test('resetting worker2 brings it back without touching the others', async () => {
+		for (const node of nodes) await waitForNodeState(page, node, 'ready', 900_000);
+		await page.getByTestId('tab-worker2').click();
+		await page.getByTestId('reset-worker2').click();
+		await page.getByTestId('reset-confirm-worker2').click();
+		await waitForNodeState(page, 'worker2', 'ready', 600_000);
+		await typeInto('worker2', "docker info --format 'swarm={{.Swarm.LocalNodeState}}'");
+		await waitForTerminalText(page, 'worker2', /swarm=inactive/, 120_000);
+		await typeInto('manager', "docker info --format 'swarm={{.Swarm.LocalNodeState}}'");
+		await waitForTerminalText(page, 'manager', /swarm=active/, 120_000);
+	});
+
+	test('the checkpoints the student passed stay passed after a reload', async () => {
+		await page.reload();
+		for (const id of passedBeforeReset) await expect(checkpoint(id).getAttribute('data-status')).resolves.toBe('passed');
+	});
+});

@@ -13,6 +13,7 @@ const config = {
 		files: {
 			src: 'site/src',
 			assets: assetsDir,
+			serviceWorker: 'site/src/service-worker',
 		},
 		alias: {
 			$emulator: 'emulator',

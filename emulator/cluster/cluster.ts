@@ -15,6 +15,8 @@ export interface ClusterOptions {
 	files: VmFiles;
 	captureCapacity?: number;
 	log?: (line: string) => void;
+	/** Each node as soon as it exists (still restoring), e.g. to show its download progress. */
+	onNode?: (node: Node) => void;
 }
 
 export const defaultNodes: ClusterNodeSpec[] = [
@@ -46,6 +48,7 @@ export class Cluster {
 	readonly switch: Switch;
 	readonly capture: CaptureView;
 	private readonly nodes = new Map<string, Node>();
+	private readonly starting = new Set<Node>();
 	private readonly unsubscribers: (() => void)[] = [];
 	private stopped = false;
 
@@ -87,7 +90,11 @@ export class Cluster {
 
 	private async addNode(spec: ClusterNodeSpec) {
 		const started = performance.now();
-		const node = await Node.restore(this.options.files, this.identityOf(spec));
+		const node = await Node.restore(this.options.files, this.identityOf(spec), (created) => {
+			this.starting.add(created);
+			this.options.onNode?.(created);
+		});
+		this.starting.delete(node);
 		const port = this.switch.plug(spec.name, (frame) => node.receiveFrame(frame));
 		this.unsubscribers.push(node.onFrame((frame) => port.send(frame)));
 		this.nodes.set(spec.name, node);
@@ -122,8 +129,10 @@ export class Cluster {
 		if (this.stopped) return;
 		this.stopped = true;
 		for (const unsubscribe of this.unsubscribers) unsubscribe();
-		await Promise.all([...this.nodes.values()].map((node) => node.destroy()));
+		// Nodes still restoring are stopped too: a failed start leaves no worker behind.
+		await Promise.all([...this.nodes.values(), ...this.starting].map((node) => node.destroy()));
 		this.nodes.clear();
+		this.starting.clear();
 		this.switch.dispose();
 	}
 }

@@ -109,7 +109,8 @@ async function main() {
 		writeFileSync(join(base, '.done'), '');
 	}
 	const baseManifest: VmManifest = JSON.parse(readFileSync(join(base, 'manifest.json'), 'utf8'));
-	const snapshotKey = keyOf(baseKey, v86Version, cmdline, String(memoryMB), { file: join(import.meta.dirname, 'snapshot.ts') }, ...sourceFiles(resolve(import.meta.dirname, '../node')));
+	// The saved state is the guest's memory: what the host-side Node code looks like does not change it.
+	const snapshotKey = keyOf(baseKey, v86Version, cmdline, String(memoryMB), { file: join(import.meta.dirname, 'snapshot.ts') });
 	const snapshot = cacheDir('build', `state-${snapshotKey}`);
 	if (!isDone(snapshot)) {
 		const state = await stage('boot and save state', () => buildSnapshot(base, baseManifest, (line) => console.log(`[vm]   ${line}`)));

@@ -7,7 +7,6 @@ export interface ChunkedDiskOptions {
 	readChunk: (index: number) => Promise<Uint8Array>;
 	/** Decompressed chunks kept in memory, beyond which the least recently used are dropped. */
 	cacheChunks?: number;
-	onFetch?: (index: number, bytes: number) => void;
 	onError?: (error: Error) => void;
 }
 
@@ -16,12 +15,8 @@ export async function gunzip(data: Uint8Array): Promise<Uint8Array> {
 	return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-export function chunkReader(read: ReadVmFile, onFetch?: (index: number, bytes: number) => void) {
-	return async (index: number) => {
-		const compressed = await read(vmFileNames.diskChunk(index));
-		onFetch?.(index, compressed.byteLength);
-		return gunzip(compressed);
-	};
+export function chunkReader(read: ReadVmFile) {
+	return async (index: number) => gunzip(await read(vmFileNames.diskChunk(index)));
 }
 
 /** Implements the object shape v86 accepts for a disk (`get`, `set`, `load`, `get_state`, `set_state`). */

@@ -86,9 +86,11 @@ export class Node {
 		worker.onError((error) => this.fail(error.message));
 	}
 
-	/** Start a node from the image's saved state and give it its identity; resolves once its agent answers. */
-	static async restore(files: VmFiles, identity: NodeIdentity): Promise<Node> {
+	/** Start a node from the image's saved state and give it its identity; resolves once its agent answers.
+	 * `attach` sees the node at once, so a caller can show its progress or destroy it before it is ready. */
+	static async restore(files: VmFiles, identity: NodeIdentity, attach?: (node: Node) => void): Promise<Node> {
 		const node = new Node(identity, files.spawn());
+		attach?.(node);
 		await node.start(files, true);
 		await node.applyIdentity();
 		return node;

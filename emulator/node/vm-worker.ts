@@ -24,18 +24,36 @@ async function selfEndpoint(): Promise<Port> {
 	};
 }
 
-function readerFor(source: VmSource): ReadVmFile {
+/** Reads image files, reporting bytes as they arrive so the page can draw real progress. */
+function readerFor(source: VmSource, onBytes: (path: string, bytes: number) => void): ReadVmFile {
 	if (source.kind === 'http') {
 		return async (path) => {
 			const response = await fetch(source.baseUrl + path);
-			if (!response.ok) throw new Error(`HTTP ${response.status}`);
-			return new Uint8Array(await response.arrayBuffer());
+			if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+			const parts: Uint8Array[] = [];
+			let total = 0;
+			for (const reader = response.body.getReader(); ; ) {
+				const { done, value } = await reader.read();
+				if (done) break;
+				parts.push(value);
+				total += value.byteLength;
+				onBytes(path, value.byteLength);
+			}
+			const data = new Uint8Array(total);
+			let offset = 0;
+			for (const part of parts) {
+				data.set(part, offset);
+				offset += part.byteLength;
+			}
+			return data;
 		};
 	}
 	return async (path) => {
 		const fsName = 'node:fs/promises';
 		const { readFile } = await import(/* @vite-ignore */ fsName);
-		return new Uint8Array(await readFile(`${source.dir}/${path}`));
+		const data = new Uint8Array(await readFile(`${source.dir}/${path}`));
+		onBytes(path, data.byteLength);
+		return data;
 	};
 }
 
@@ -63,20 +81,14 @@ async function main() {
 
 	async function start(spec: VmBootSpec) {
 		const began = performance.now();
-		const read = readerFor(spec.source);
+		const read = readerFor(spec.source, (file, bytes) => port.post({ type: 'download', file, bytes }));
 		const { manifest } = spec;
-		const load = async (path: string) => {
-			const data = await readChecked(read, manifest, path);
-			port.post({ type: 'download', file: path, bytes: data.byteLength });
-			return data;
-		};
+		const load = (path: string) => readChecked(read, manifest, path);
 		const buffer = (data: Uint8Array) => ({ buffer: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer });
 		const [bios, vgaBios] = await Promise.all([load(vmFileNames.bios), load(vmFileNames.vgaBios)]);
 		const disk = new ChunkedDisk({
 			...manifest.disk,
-			readChunk: chunkReader((path) => readChecked(read, manifest, path), (index, bytes) =>
-				port.post({ type: 'download', file: vmFileNames.diskChunk(index), bytes }),
-			),
+			readChunk: chunkReader(load),
 			onError: (error) => fail(new VmFileError('disk', error.message)),
 		});
 		const boot = spec.restore

@@ -4,7 +4,7 @@ import type { Exec, ExecResult, Step } from './types.ts';
 // Docker's own Go templates ({{.Swarm.NodeID}}, {{json .X}}) never start with "stdout:", so both live in one command.
 const outputReference = /\{\{\s*stdout:([a-z][a-z0-9-]*)\s*\}\}/g;
 
-export const defaultStepTimeoutMs = 180_000;
+export const defaultStepTimeoutMs = 600_000;
 
 /** The step ids a command refers to, in order. */
 export function outputReferences(command: string): string[] {

@@ -1,0 +1,45 @@
+/// <reference types="@sveltejs/kit" />
+/// <reference no-default-lib="true"/>
+/// <reference lib="esnext" />
+/// <reference lib="webworker" />
+// Offline: the app is cached when installed; machine files are cached as they are fetched (network first, so a
+// rebuilt image is never mixed with an old one while online).
+import { build, files, prerendered, version } from '$service-worker';
+
+const sw = self as unknown as ServiceWorkerGlobalScope;
+const appCache = `app-${version}`;
+const machineCache = 'machines';
+const appFiles = [...build, ...prerendered, ...files.filter((file) => !file.includes('/vm/'))];
+
+sw.addEventListener('install', (event) => {
+	event.waitUntil(caches.open(appCache).then((cache) => cache.addAll(appFiles)));
+});
+
+sw.addEventListener('activate', (event) => {
+	event.waitUntil(
+		caches.keys().then((keys) => Promise.all(keys.filter((key) => key !== appCache && key !== machineCache).map((key) => caches.delete(key)))),
+	);
+});
+
+async function networkFirst(request: Request, cacheName: string): Promise<Response> {
+	const cache = await caches.open(cacheName);
+	try {
+		const response = await fetch(request);
+		if (response.ok) await cache.put(request, response.clone());
+		return response;
+	} catch (error) {
+		const cached = await cache.match(request);
+		if (cached) return cached;
+		throw error;
+	}
+}
+
+sw.addEventListener('fetch', (event) => {
+	const url = new URL(event.request.url);
+	if (event.request.method !== 'GET' || url.origin !== sw.location.origin) return;
+	if (url.pathname.includes('/vm/')) {
+		event.respondWith(networkFirst(event.request, machineCache));
+		return;
+	}
+	event.respondWith(caches.match(event.request).then((cached) => cached ?? networkFirst(event.request, appCache)));
+});

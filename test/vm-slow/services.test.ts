@@ -1,0 +1,59 @@
+// Slow suite (`npm run test:slow`): a published service through the routing mesh, and an IPsec-encrypted overlay.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
+import type { Node } from '../../emulator/node/node.ts';
+import { requireImage } from '../vm/vm-fixture.ts';
+
+let cluster: Cluster;
+let manager: Node;
+let worker1: Node;
+let worker2: Node;
+
+async function sh(node: Node, command: string, timeoutMs = 300_000) {
+	const result = await node.exec(command, { timeoutMs });
+	if (result.exit !== 0) throw new Error(`${node.name}$ ${command}\nexit ${result.exit}\n${result.stdout}${result.stderr}`);
+	return result.stdout.trim();
+}
+
+const vniOf = (network: string) => sh(manager, `docker network inspect ${network} -f '{{index .Options "com.docker.network.driver.overlay.vxlanid_list"}}'`).then(Number);
+const ipOf = (node: Node, container: string, network: string) =>
+	sh(node, `docker inspect ${container} -f '{{(index .NetworkSettings.Networks "${network}").IPAddress}}'`);
+
+beforeAll(async () => {
+	cluster = await Cluster.start({ nodes: defaultNodes, files: await requireImage() });
+	[manager, worker1, worker2] = defaultNodes.map((n) => cluster.node(n.name));
+});
+
+afterAll(async () => {
+	await cluster?.stop();
+});
+
+describe('services and encryption on the virtual switch', () => {
+	test('a swarm forms', async () => {
+		await sh(manager, 'docker swarm init --advertise-addr 10.0.3.62');
+		const token = await sh(manager, 'docker swarm join-token -q worker');
+		for (const worker of [worker1, worker2]) await sh(worker, `docker swarm join --token ${token} 10.0.3.62:2377`);
+	});
+
+	test('a published service answers on every node (routing mesh) from more than one container', { timeout: 1_200_000 }, async () => {
+		await sh(manager, 'docker network create -d overlay web-net');
+		await sh(manager, 'docker service create -d --no-resolve-image --name web --replicas 3 --network web-net -p 8080:80 nginx');
+		await sh(manager, "for i in $(seq 600); do [ \"$(docker service ls -f name=web --format '{{.Replicas}}')\" = 3/3 ] && exit 0; sleep 1; done; docker service ps web; exit 1", 1_000_000);
+		for (const [node, ip] of [[worker2, '10.0.3.62'], [manager, '10.0.3.63'], [worker1, '10.0.3.64']] as const) {
+			expect(await sh(node, `curl -s --max-time 20 http://${ip}:8080/`)).toMatch(/Served by [0-9a-f]{12}/);
+		}
+		const servers = await sh(worker2, "for i in $(seq 12); do curl -s --max-time 20 http://10.0.3.64:8080/ | grep -o 'Served by [0-9a-f]*'; done | sort -u");
+		expect(servers.split('\n').length).toBeGreaterThan(1);
+	});
+
+	test('an encrypted overlay carries ESP between nodes and no cleartext VXLAN for its VNI', async () => {
+		await sh(manager, 'docker network create -d overlay --opt encrypted --attachable secret-net');
+		const vni = await vniOf('secret-net');
+		await sh(manager, 'docker run -d --name s1 --network secret-net busybox sleep 3600');
+		await sh(worker2, 'docker run -d --name s2 --network secret-net busybox sleep 3600');
+		const since = cluster.now();
+		expect(await sh(worker2, 'docker exec s2 ping -c 3 s1', 120_000)).toMatch(/3 packets received/);
+		expect(cluster.capture.count({ since, proto: 'esp', between: ['manager', 'worker2'] })).toBeGreaterThanOrEqual(6);
+		expect(cluster.capture.count({ since, proto: 'vxlan', vni })).toBe(0);
+	});
+});

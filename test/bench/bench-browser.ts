@@ -6,7 +6,7 @@ import { ensureMainSite } from '../browser/harness/site-build.ts';
 import { serveStatic, type StaticServer } from '../browser/harness/static-server.ts';
 import type { BrowserContext } from 'playwright-core';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, chapter: { type: 'string', default: '01-form-swarm' } } });
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, chapter: { type: 'string', default: 'form-swarm' } } });
 const nodes = ['manager', 'worker1', 'worker2'];
 
 /** Resident memory of every Chromium process, in MB: the tab, its renderer and the three VM workers. */
@@ -23,7 +23,7 @@ async function pageToPrompts(context: BrowserContext, server: StaticServer) {
 		bytes += length || (await response.body().catch(() => Buffer.alloc(0))).length;
 	});
 	const start = performance.now();
-	await page.goto(`${server.url}en/labs/${values.chapter}`);
+	await page.goto(`${server.url}en/labs/${values.chapter}/`);
 	await page.waitForFunction(
 		(names) => names.every((name) => document.querySelector(`[data-testid="terminal-${name}"]`)?.textContent?.includes(`root@${name}`)),
 		nodes,

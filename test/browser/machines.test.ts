@@ -35,7 +35,7 @@ beforeAll(async () => {
 	site = await serveStatic(await ensureMainSite());
 	browser = await launchChromium();
 	page = await browser.context.newPage();
-	await page.goto(`${site.url}en/labs/01-form-swarm/`);
+	await page.goto(`${site.url}en/labs/form-swarm/`);
 });
 
 afterAll(async () => {
@@ -54,8 +54,10 @@ describe('chapter 1 on real machines', () => {
 		await run('manager', 'docker swarm init --advertise-addr 10.0.3.62');
 		await waitForTerminalText(page, 'manager', /Swarm initialized/, 300_000);
 		await run('manager', 'docker swarm join-token worker');
-		const text = await waitForTerminalText(page, 'manager', /docker swarm join --token \S+ 10\.0\.3\.62:2377/, 120_000);
-		const join = text.replace(/\s*\n\s*/g, ' ').match(/docker swarm join --token \S+ 10\.0\.3\.62:2377/)![0];
+		// The token is longer than a terminal row: rows are joined back the way a copy of the selection would.
+		const joinCommand = /docker swarm join --token \S+ 10\.0\.3\.62:2377/;
+		let join = '';
+		await expect.poll(async () => (join = (await terminalText(page, 'manager')).replace(/\n/g, '').match(joinCommand)?.[0] ?? ''), { timeout: 120_000, interval: 1000 }).not.toBe('');
 		for (const worker of ['worker1', 'worker2']) {
 			await typeInto(worker, join);
 			await waitForTerminalText(page, worker, /This node joined a swarm as a worker/, 300_000);

@@ -21,7 +21,6 @@ async function run(node: string, code: string) {
 }
 
 async function typeInto(node: string, text: string) {
-	await page.getByTestId(`tab-${node}`).click();
 	await page.getByTestId(`terminal-${node}`).click();
 	await page.keyboard.type(text);
 	await page.keyboard.press('Enter');
@@ -36,6 +35,8 @@ beforeAll(async () => {
 	browser = await launchChromium();
 	page = await browser.context.newPage();
 	await page.goto(`${site.url}en/labs/form-swarm/`);
+	// Split view: every terminal stays visible, as a student watching the three nodes at once would have it.
+	await page.getByTestId('split-view').check({ force: true });
 });
 
 afterAll(async () => {
@@ -44,13 +45,13 @@ afterAll(async () => {
 });
 
 describe('chapter 1 on real machines', () => {
-	test('the three nodes reach a shell prompt', async () => {
+	test('the three nodes reach a shell prompt', { timeout: 1_200_000 }, async () => {
 		for (const node of nodes) await waitForNodeState(page, node, 'ready', 900_000);
 		for (const node of nodes) await waitForTerminalText(page, node, new RegExp(`root@${node}:~#`), 120_000);
 		await page.screenshot({ path: resolve(results, 'lab-page-machines.png') });
 	});
 
-	test('run buttons form the swarm and docker node ls, typed by hand, shows three Ready nodes', async () => {
+	test('run buttons form the swarm and docker node ls, typed by hand, shows three Ready nodes', { timeout: 1_800_000 }, async () => {
 		await run('manager', 'docker swarm init --advertise-addr 10.0.3.62');
 		await waitForTerminalText(page, 'manager', /Swarm initialized/, 300_000);
 		await run('manager', 'docker swarm join-token worker');
@@ -60,7 +61,8 @@ describe('chapter 1 on real machines', () => {
 		await expect.poll(async () => (join = (await terminalText(page, 'manager')).replace(/\n/g, '').match(joinCommand)?.[0] ?? ''), { timeout: 120_000, interval: 1000 }).not.toBe('');
 		for (const worker of ['worker1', 'worker2']) {
 			await typeInto(worker, join);
-			await waitForTerminalText(page, worker, /This node joined a swarm as a worker/, 300_000);
+			// On a busy machine the CLI may give up waiting while the join goes on in the background: both are fine.
+			await waitForTerminalText(page, worker, /This node joined a swarm as a worker|will continue in the background/, 300_000);
 		}
 		await expect.poll(async () => {
 			await typeInto('manager', 'clear; docker node ls');
@@ -76,9 +78,8 @@ describe('chapter 1 on real machines', () => {
 		}
 	});
 
-	test('resetting worker2 brings it back without touching the others', async () => {
+	test('resetting worker2 brings it back without touching the others', { timeout: 1_200_000 }, async () => {
 		for (const node of nodes) await waitForNodeState(page, node, 'ready', 900_000);
-		await page.getByTestId('tab-worker2').click();
 		await page.getByTestId('reset-worker2').click();
 		await page.getByTestId('reset-confirm-worker2').click();
 		await waitForNodeState(page, 'worker2', 'ready', 600_000);

@@ -2,22 +2,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
 import type { Node } from '../../emulator/node/node.ts';
+import { formSwarm, sh, vniOf } from '../vm/cluster-fixture.ts';
 import { requireImage } from '../vm/vm-fixture.ts';
 
 let cluster: Cluster;
 let manager: Node;
 let worker1: Node;
 let worker2: Node;
-
-async function sh(node: Node, command: string, timeoutMs = 300_000) {
-	const result = await node.exec(command, { timeoutMs });
-	if (result.exit !== 0) throw new Error(`${node.name}$ ${command}\nexit ${result.exit}\n${result.stdout}${result.stderr}`);
-	return result.stdout.trim();
-}
-
-const vniOf = (network: string) => sh(manager, `docker network inspect ${network} -f '{{index .Options "com.docker.network.driver.overlay.vxlanid_list"}}'`).then(Number);
-const ipOf = (node: Node, container: string, network: string) =>
-	sh(node, `docker inspect ${container} -f '{{(index .NetworkSettings.Networks "${network}").IPAddress}}'`);
 
 beforeAll(async () => {
 	cluster = await Cluster.start({ nodes: defaultNodes, files: await requireImage() });
@@ -30,9 +21,7 @@ afterAll(async () => {
 
 describe('services and encryption on the virtual switch', () => {
 	test('a swarm forms', async () => {
-		await sh(manager, 'docker swarm init --advertise-addr 10.0.3.62');
-		const token = await sh(manager, 'docker swarm join-token -q worker');
-		for (const worker of [worker1, worker2]) await sh(worker, `docker swarm join --token ${token} 10.0.3.62:2377`);
+		await formSwarm(manager, [worker1, worker2]);
 	});
 
 	test('a published service answers on every node (routing mesh) from more than one container', { timeout: 1_200_000 }, async () => {
@@ -48,7 +37,7 @@ describe('services and encryption on the virtual switch', () => {
 
 	test('an encrypted overlay carries ESP between nodes and no cleartext VXLAN for its VNI', async () => {
 		await sh(manager, 'docker network create -d overlay --opt encrypted --attachable secret-net');
-		const vni = await vniOf('secret-net');
+		const vni = await vniOf(manager, 'secret-net');
 		await sh(manager, 'docker run -d --name s1 --network secret-net busybox sleep 3600');
 		await sh(worker2, 'docker run -d --name s2 --network secret-net busybox sleep 3600');
 		const since = cluster.now();

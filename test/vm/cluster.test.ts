@@ -2,22 +2,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
 import type { Node } from '../../emulator/node/node.ts';
+import { formSwarm, ipOf, sh, vniOf } from './cluster-fixture.ts';
 import { requireImage } from './vm-fixture.ts';
 
 let cluster: Cluster;
 let manager: Node;
 let worker1: Node;
 let worker2: Node;
-
-async function sh(node: Node, command: string, timeoutMs = 300_000) {
-	const result = await node.exec(command, { timeoutMs });
-	if (result.exit !== 0) throw new Error(`${node.name}$ ${command}\nexit ${result.exit}\n${result.stdout}${result.stderr}`);
-	return result.stdout.trim();
-}
-
-const vniOf = (network: string) => sh(manager, `docker network inspect ${network} -f '{{index .Options "com.docker.network.driver.overlay.vxlanid_list"}}'`).then(Number);
-const ipOf = (node: Node, container: string, network: string) =>
-	sh(node, `docker inspect ${container} -f '{{(index .NetworkSettings.Networks "${network}").IPAddress}}'`);
 
 beforeAll(async () => {
 	cluster = await Cluster.start({ nodes: defaultNodes, files: await requireImage() });
@@ -30,9 +21,7 @@ afterAll(async () => {
 
 describe('a swarm on the virtual switch', () => {
 	test('init on the manager, join on both workers: three nodes Ready', async () => {
-		await sh(manager, 'docker swarm init --advertise-addr 10.0.3.62');
-		const token = await sh(manager, 'docker swarm join-token -q worker');
-		for (const worker of [worker1, worker2]) await sh(worker, `docker swarm join --token ${token} 10.0.3.62:2377`);
+		await formSwarm(manager, [worker1, worker2]);
 		await sh(manager, "for i in $(seq 240); do [ $(docker node ls --format '{{.Status}}' | grep -c Ready) -eq 3 ] && exit 0; sleep 0.5; done; exit 1");
 		const nodes = await sh(manager, "docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}' | sort");
 		expect(nodes.split('\n').map((line) => line.trim())).toEqual(['manager Ready Leader', 'worker1 Ready', 'worker2 Ready']);
@@ -41,7 +30,7 @@ describe('a swarm on the virtual switch', () => {
 
 	test('containers on two nodes ping each other by name over VXLAN with the network VNI', async () => {
 		await sh(manager, 'docker network create -d overlay --attachable test-net');
-		const vni = await vniOf('test-net');
+		const vni = await vniOf(manager, 'test-net');
 		await sh(manager, 'docker run -d --name c1 --network test-net busybox sleep 3600');
 		await sh(worker1, 'docker run -d --name c2 --network test-net busybox sleep 3600');
 		const since = cluster.now();

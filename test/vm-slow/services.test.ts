@@ -1,30 +1,17 @@
 // Slow suite (`npm run test:slow`): a published service through the routing mesh, and an IPsec-encrypted overlay.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
-import type { Node } from '../../emulator/node/node.ts';
-import { formSwarm, sh, vniOf } from '../vm/cluster-fixture.ts';
-import { requireImage } from '../vm/vm-fixture.ts';
+import { describe, expect, test } from 'vitest';
+import { formSwarm, sh, vniOf, useCluster } from '../vm/cluster-fixture.ts';
 
-let cluster: Cluster;
-let manager: Node;
-let worker1: Node;
-let worker2: Node;
-
-beforeAll(async () => {
-	cluster = await Cluster.start({ nodes: defaultNodes, files: await requireImage() });
-	[manager, worker1, worker2] = defaultNodes.map((n) => cluster.node(n.name));
-});
-
-afterAll(async () => {
-	await cluster?.stop();
-});
+const machines = useCluster();
 
 describe('services and encryption on the virtual switch', () => {
 	test('a swarm forms', async () => {
+		const { cluster, manager, worker1, worker2 } = machines;
 		await formSwarm(manager, [worker1, worker2]);
 	});
 
 	test('a published service answers on every node (routing mesh) from more than one container', { timeout: 1_200_000 }, async () => {
+		const { cluster, manager, worker1, worker2 } = machines;
 		await sh(manager, 'docker network create -d overlay web-net');
 		await sh(manager, 'docker service create -d --no-resolve-image --name web --replicas 3 --network web-net -p 8080:80 nginx');
 		await sh(manager, "for i in $(seq 600); do [ \"$(docker service ls -f name=web --format '{{.Replicas}}')\" = 3/3 ] && exit 0; sleep 1; done; docker service ps web; exit 1", 1_000_000);
@@ -36,6 +23,7 @@ describe('services and encryption on the virtual switch', () => {
 	});
 
 	test('an encrypted overlay carries ESP between nodes and no cleartext VXLAN for its VNI', async () => {
+		const { cluster, manager, worker1, worker2 } = machines;
 		await sh(manager, 'docker network create -d overlay --opt encrypted --attachable secret-net');
 		const vni = await vniOf(manager, 'secret-net');
 		await sh(manager, 'docker run -d --name s1 --network secret-net busybox sleep 3600');

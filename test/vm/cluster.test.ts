@@ -1,26 +1,12 @@
 // Three real nodes on the TypeScript switch: a real swarm, real VXLAN on the wire, faults that really break it.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
-import type { Node } from '../../emulator/node/node.ts';
-import { formSwarm, ipOf, sh, vniOf } from './cluster-fixture.ts';
-import { requireImage } from './vm-fixture.ts';
+import { describe, expect, test } from 'vitest';
+import { formSwarm, ipOf, sh, vniOf, useCluster } from './cluster-fixture.ts';
 
-let cluster: Cluster;
-let manager: Node;
-let worker1: Node;
-let worker2: Node;
-
-beforeAll(async () => {
-	cluster = await Cluster.start({ nodes: defaultNodes, files: await requireImage() });
-	[manager, worker1, worker2] = defaultNodes.map((n) => cluster.node(n.name));
-});
-
-afterAll(async () => {
-	await cluster?.stop();
-});
+const machines = useCluster();
 
 describe('a swarm on the virtual switch', () => {
 	test('init on the manager, join on both workers: three nodes Ready', async () => {
+		const { cluster, manager, worker1, worker2 } = machines;
 		await formSwarm(manager, [worker1, worker2]);
 		await sh(manager, "for i in $(seq 240); do [ $(docker node ls --format '{{.Status}}' | grep -c Ready) -eq 3 ] && exit 0; sleep 0.5; done; exit 1");
 		const nodes = await sh(manager, "docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}' | sort");
@@ -29,6 +15,7 @@ describe('a swarm on the virtual switch', () => {
 	});
 
 	test('containers on two nodes ping each other by name over VXLAN with the network VNI', async () => {
+		const { cluster, manager, worker1, worker2 } = machines;
 		await sh(manager, 'docker network create -d overlay --attachable test-net');
 		const vni = await vniOf(manager, 'test-net');
 		await sh(manager, 'docker run -d --name c1 --network test-net busybox sleep 3600');
@@ -44,6 +31,7 @@ describe('a swarm on the virtual switch', () => {
 	});
 
 	test('with UDP 4789 dropped between two nodes the ping fails, and recovers once the rule is gone', async () => {
+		const { cluster, manager, worker1, worker2 } = machines;
 		const rule = cluster.switch.faults.add({ kind: 'drop', proto: 'udp', port: 4789, between: ['manager', 'worker1'] });
 		const broken = await worker1.exec('docker exec c2 ping -c 2 -W 2 c1', { timeoutMs: 60_000 });
 		expect(broken.exit).not.toBe(0);

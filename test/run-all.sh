@@ -3,21 +3,28 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
+# CI keeps only the tail of the output: no colour codes, and each failed stage's errors are repeated at the end.
+export NO_COLOR=1
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
 
 passed=0
 failed=0
 failures=()
+summaries=()
 stage() {
 	local name=$1
 	shift
 	local start=$SECONDS
+	local log="$logs/$((passed + failed)).log"
 	echo "::: $name"
-	if "$@"; then
+	if "$@" 2>&1 | tee "$log"; then
 		passed=$((passed + 1))
 		echo "::: $name: ok in $((SECONDS - start)) s"
 	else
 		failed=$((failed + 1))
 		failures+=("$name")
+		summaries+=("$log")
 		echo "::: $name: FAILED in $((SECONDS - start)) s"
 	fi
 }
@@ -31,6 +38,10 @@ stage "chapter 1 verified on real nodes" tsx emulator/cli/lab-verify.ts labs/01-
 stage "site build" vite build
 stage "browser tests" vitest run --project browser
 
+for i in "${!failures[@]}"; do
+	echo "::: why '${failures[$i]}' failed"
+	grep -E -A8 '^ *(FAIL|×)|Error:|Caused by' "${summaries[$i]}" | head -n 60
+done
 [ ${#failures[@]} -eq 0 ] || echo "failed stages: ${failures[*]}"
 echo "stages: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

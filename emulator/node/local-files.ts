@@ -2,12 +2,20 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { VmFiles } from './node.ts';
 import { loadManifest, type VmManifest } from './vm-files.ts';
 import type { VmWorkerHandle } from './vm-protocol.ts';
 
 export const defaultVmDir = resolve(import.meta.dirname, '../../static/vm');
+
+/**
+ * v86 turns hot guest code into new wasm modules all the time, and V8 re-optimises each of them with TurboFan on
+ * background threads. On a 2-core host with three guests that recompilation took half of all CPU, and forming a
+ * swarm took minutes; baseline (Liftoff) code only halved it. The flag is process-wide and read at compile time.
+ */
+setFlagsFromString('--liftoff-only');
 
 export function spawnThreadWorker(): VmWorkerHandle {
 	// worker_threads do not inherit tsx's loader: a small .mjs registers it, then loads the TypeScript entry.

@@ -6,6 +6,7 @@ import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
 import { defaultVmDir, localVmFiles } from '../../emulator/node/local-files.ts';
 import { Node } from '../../emulator/node/node.ts';
 import { vmFileNames } from '../../emulator/node/vm-files.ts';
+import { formSwarm, runOnOverlay, sh } from '../vm/swarm-commands.ts';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const log = (line: string) => {
@@ -19,10 +20,12 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 	return [value, Math.round(performance.now() - start)];
 }
 
-async function must(node: Node, command: string, timeoutMs = 300_000) {
-	const result = await node.exec(command, { timeoutMs });
-	if (result.exit !== 0) throw new Error(`${node.name}$ ${command} -> exit ${result.exit}: ${result.stderr || result.stdout}`);
-	return result.stdout.trim();
+/** Host CPU (all threads of this process: emulators, JIT compilers, switch) per wall-clock second, while the guests idle. */
+async function hostCoresWhileIdle(ms: number) {
+	const before = process.cpuUsage();
+	await new Promise((r) => setTimeout(r, ms));
+	const used = process.cpuUsage(before);
+	return Math.round(((used.user + used.system) / 1000 / ms) * 100) / 100;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -36,9 +39,9 @@ async function benchNode() {
 	while (!node.console.text().includes('root@bench')) await new Promise((r) => setTimeout(r, 20));
 	const nodePromptMs = Math.round(performance.now() - start);
 	log(`restore ${nodeRestoreMs} ms, prompt ${nodePromptMs} ms`);
-	const [, dockerRunFirstMs] = await timed(() => must(node, 'docker run --rm busybox true'));
-	const [, dockerRunMs] = await timed(() => must(node, 'docker run --rm busybox true'));
-	const used = await must(node, "free -m | awk '/^Mem:/ {print $3}'");
+	const [, dockerRunFirstMs] = await timed(() => sh(node, 'docker run --rm busybox true'));
+	const [, dockerRunMs] = await timed(() => sh(node, 'docker run --rm busybox true'));
+	const used = await sh(node, "free -m | sed -n 's/^Mem: *[0-9]* *\\([0-9]*\\).*/\\1/p'");
 	const result = {
 		nodeRestoreMs,
 		nodePromptMs,
@@ -58,24 +61,21 @@ async function benchCluster() {
 	const [cluster, clusterStartMs] = await timed(() => Cluster.start({ nodes: defaultNodes, files, log }));
 	const [manager, worker1, worker2] = defaultNodes.map((n) => cluster.node(n.name));
 	try {
-		const [, swarmFormMs] = await timed(async () => {
-			await must(manager, 'docker swarm init --advertise-addr 10.0.3.62');
-			const token = await must(manager, 'docker swarm join-token -q worker');
-			await Promise.all([worker1, worker2].map((w) => must(w, `docker swarm join --token ${token} 10.0.3.62:2377`)));
-			await must(manager, "for i in $(seq 120); do [ $(docker node ls -f 'role=worker' --format '{{.Status}}' | grep -c Ready) -eq 2 ] && exit 0; sleep 0.5; done; exit 1");
-		});
+		const [, swarmFormMs] = await timed(() => formSwarm(manager, [worker1, worker2]));
 		log(`swarm formed in ${swarmFormMs} ms`);
-		await must(manager, 'docker network create -d overlay --attachable bench-net');
-		await must(manager, 'docker run -d --name b1 --network bench-net busybox sleep 3600');
-		const [, overlayRunMs] = await timed(() => must(worker1, 'docker run -d --name b2 --network bench-net busybox sleep 3600'));
-		const overlayPing = await must(worker1, 'docker exec b2 ping -c 12 -i 0.2 b1');
-		const underlayPing = await must(worker1, 'ping -c 12 -i 0.2 10.0.3.62');
+		const idleSwarmHostCores = await hostCoresWhileIdle(20_000);
+		log(`an idle swarm keeps ${idleSwarmHostCores} host cores busy`);
+		await sh(manager, 'docker network create -d overlay --attachable bench-net');
+		await runOnOverlay(manager, 'b1', 'bench-net');
+		const [, overlayRunMs] = await timed(() => sh(worker1, 'docker run -d --name b2 --network bench-net busybox sleep 3600'));
+		const overlayPing = await sh(worker1, 'docker exec b2 ping -c 12 -i 0.2 b1');
+		const underlayPing = await sh(worker1, 'ping -c 12 -i 0.2 10.0.3.62');
 		// A real transfer: 8 MB over TCP with nc, timed inside the sending guest.
 		const megabits = 64;
 		const transferMbps = async (listen: string, send: string) => {
-			await must(manager, listen);
+			await sh(manager, listen);
 			await new Promise((r) => setTimeout(r, 1000));
-			const ms = Number(await must(worker1, `s=$(date +%s%N); ${send}; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))`));
+			const ms = Number(await sh(worker1, `s=$(date +%s%N); ${send}; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))`));
 			return Math.round((megabits / (ms / 1000)) * 10) / 10;
 		};
 		const underlayMbps = await transferMbps('(busybox nc -l -p 5001 >/dev/null &)', 'head -c 8000000 /dev/zero | busybox nc -w 3 10.0.3.62 5001');
@@ -83,6 +83,7 @@ async function benchCluster() {
 		return {
 			clusterStartMs,
 			swarmFormMs,
+			idleSwarmHostCores,
 			overlayRunMs,
 			overlayRttMs: median(pingTimes(overlayPing).slice(1)),
 			underlayRttMs: median(pingTimes(underlayPing).slice(1)),

@@ -1,6 +1,8 @@
-// Three real nodes on the TypeScript switch: a real swarm, real VXLAN on the wire, faults that really break it.
+// Three real nodes on the TypeScript switch, one cluster for the whole file: a real swarm, real VXLAN on the wire,
+// faults that really break it, the routing mesh, and an IPsec-encrypted overlay.
 import { describe, expect, test } from 'vitest';
-import { formSwarm, ipOf, sh, vniOf, useCluster } from './cluster-fixture.ts';
+import { useCluster } from './cluster-fixture.ts';
+import { formSwarm, ipOf, runOnOverlay, sh, vniOf } from './swarm-commands.ts';
 
 const machines = useCluster();
 
@@ -8,18 +10,17 @@ describe('a swarm on the virtual switch', () => {
 	test('init on the manager, join on both workers: three nodes Ready', async () => {
 		const { cluster, manager, worker1, worker2 } = machines;
 		await formSwarm(manager, [worker1, worker2]);
-		await sh(manager, "for i in $(seq 240); do [ $(docker node ls --format '{{.Status}}' | grep -c Ready) -eq 3 ] && exit 0; sleep 0.5; done; exit 1");
 		const nodes = await sh(manager, "docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}' | sort");
 		expect(nodes.split('\n').map((line) => line.trim())).toEqual(['manager Ready Leader', 'worker1 Ready', 'worker2 Ready']);
 		expect(cluster.capture.count({ proto: 'tcp', tcpPort: 2377, from: 'worker1', to: 'manager' })).toBeGreaterThan(0);
 	});
 
 	test('containers on two nodes ping each other by name over VXLAN with the network VNI', async () => {
-		const { cluster, manager, worker1, worker2 } = machines;
+		const { cluster, manager, worker1 } = machines;
 		await sh(manager, 'docker network create -d overlay --attachable test-net');
 		const vni = await vniOf(manager, 'test-net');
-		await sh(manager, 'docker run -d --name c1 --network test-net busybox sleep 3600');
-		await sh(worker1, 'docker run -d --name c2 --network test-net busybox sleep 3600');
+		await runOnOverlay(manager, 'c1', 'test-net');
+		await runOnOverlay(worker1, 'c2', 'test-net');
 		const since = cluster.now();
 		const ping = await sh(worker1, 'docker exec c2 ping -c 3 c1');
 		expect(ping).toMatch(/3 packets transmitted, 3 packets received/);
@@ -31,7 +32,7 @@ describe('a swarm on the virtual switch', () => {
 	});
 
 	test('with UDP 4789 dropped between two nodes the ping fails, and recovers once the rule is gone', async () => {
-		const { cluster, manager, worker1, worker2 } = machines;
+		const { cluster, worker1 } = machines;
 		const rule = cluster.switch.faults.add({ kind: 'drop', proto: 'udp', port: 4789, between: ['manager', 'worker1'] });
 		const broken = await worker1.exec('docker exec c2 ping -c 2 -W 2 c1', { timeoutMs: 60_000 });
 		expect(broken.exit).not.toBe(0);
@@ -39,4 +40,28 @@ describe('a swarm on the virtual switch', () => {
 		expect(await sh(worker1, 'docker exec c2 ping -c 2 -W 2 c1')).toMatch(/2 packets received/);
 	});
 
+	test('a published service answers on every node (routing mesh) from more than one container', { timeout: 1_200_000 }, async () => {
+		const { manager, worker1, worker2 } = machines;
+		await sh(manager, 'docker network create -d overlay web-net');
+		await sh(manager, 'docker service create -d --no-resolve-image --name web --replicas 3 --network web-net -p 8080:80 nginx');
+		await sh(manager, "for i in $(seq 600); do [ \"$(docker service ls -f name=web --format '{{.Replicas}}')\" = 3/3 ] && exit 0; sleep 1; done; docker service ps web; exit 1", 1_000_000);
+		// Each node asks another node's address, so every answer crossed the switch and the ingress network.
+		for (const [node, ip] of [[worker2, '10.0.3.62'], [manager, '10.0.3.63'], [worker1, '10.0.3.64']] as const) {
+			expect(await sh(node, `curl -s --retry 3 --max-time 20 http://${ip}:8080/`)).toMatch(/Served by [0-9a-f]{12}/);
+		}
+		const servers = await sh(worker2, "for i in $(seq 12); do curl -s --max-time 20 http://10.0.3.64:8080/ | grep -o 'Served by [0-9a-f]*'; done | sort -u");
+		expect(servers.split('\n').length).toBeGreaterThan(1);
+	});
+
+	test('an encrypted overlay carries ESP between nodes and no cleartext VXLAN for its VNI', async () => {
+		const { cluster, manager, worker2 } = machines;
+		await sh(manager, 'docker network create -d overlay --opt encrypted --attachable secret-net');
+		const vni = await vniOf(manager, 'secret-net');
+		await runOnOverlay(manager, 's1', 'secret-net');
+		await runOnOverlay(worker2, 's2', 'secret-net');
+		const since = cluster.now();
+		expect(await sh(worker2, 'docker exec s2 ping -c 3 s1', 120_000)).toMatch(/3 packets received/);
+		expect(cluster.capture.count({ since, proto: 'esp', between: ['manager', 'worker2'] })).toBeGreaterThanOrEqual(6);
+		expect(cluster.capture.count({ since, proto: 'vxlan', vni })).toBe(0);
+	});
 });

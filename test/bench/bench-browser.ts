@@ -36,7 +36,7 @@ async function pageToPrompts(context: BrowserContext, server: StaticServer) {
 }
 
 const server = await serveStatic(await ensureMainSite());
-const browser = await launchChromium();
+const browser = await launchChromium({ v8Defaults: true });
 try {
 	const cold = await pageToPrompts(browser.context, server);
 	const warm = await pageToPrompts(browser.context, server);

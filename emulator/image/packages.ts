@@ -29,6 +29,8 @@ export const guestModules = [
 	'xt_REDIRECT', 'xt_u32', 'xt_policy', 'xt_ipvs', 'ip_vs', 'ip_vs_rr',
 	'esp4', 'xfrm_user', 'xfrm_algo', 'xfrm4_tunnel', 'af_key', 'gcm', 'ghash-generic', 'ctr', 'seqiv', 'echainiv',
 	'authenc', 'aes_generic', 'cbc', 'sha256_generic', 'hmac',
+	// seqiv and echainiv seed their IVs from the kernel's default RNG (stdrng): without it ESP states cannot be added.
+	'drbg', 'jitterentropy_rng',
 ];
 
 /** Modules the initramfs needs to reach the root disk and overlay it with a RAM layer. */

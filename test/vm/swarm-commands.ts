@@ -31,9 +31,11 @@ export async function formSwarm(manager: Node, workers: Node[]) {
 }
 
 /**
- * A busybox container left running on an attachable overlay. Swarmkit gives a network attachment 20 s; when the
- * host is starved the first attachment on a node can miss it, leaving the container created but stopped, and
- * starting it again retries the attachment, as an operator would.
+ * A busybox container left running on an attachable overlay. Swarmkit gives a network attachment 20 s; a node that
+ * builds the overlay (and its ingress sandbox) for the first time can miss that on emulated CPUs, and the container
+ * is left created but unattached: removing it and running it again succeeds, as an operator would do.
  */
-export const runOnOverlay = (node: Node, name: string, network: string) =>
-	sh(node, `docker run -d --name ${name} --network ${network} busybox sleep 3600 || docker start ${name} || docker start ${name}`);
+export function runOnOverlay(node: Node, name: string, network: string) {
+	const run = `docker run -d --name ${name} --network ${network} busybox sleep 3600`;
+	return sh(node, `${run} || { docker rm -f ${name} >/dev/null; ${run}; } || { docker rm -f ${name} >/dev/null; sleep 5; ${run}; }`);
+}

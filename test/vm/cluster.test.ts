@@ -53,14 +53,21 @@ describe('a swarm on the virtual switch', () => {
 		expect(servers.split('\n').length).toBeGreaterThan(1);
 	});
 
-	test('an encrypted overlay carries ESP between nodes and no cleartext VXLAN for its VNI', async () => {
+	test('an encrypted overlay carries ESP between nodes and no cleartext VXLAN for its VNI', { timeout: 1_200_000 }, async () => {
 		const { cluster, manager, worker2 } = machines;
-		await sh(manager, 'docker network create -d overlay --opt encrypted --attachable secret-net');
+		await sh(manager, 'docker service rm web');
+		await sh(manager, 'docker network create -d overlay --opt encrypted secret-net');
 		const vni = await vniOf(manager, 'secret-net');
-		await runOnOverlay(manager, 's1', 'secret-net');
-		await runOnOverlay(worker2, 's2', 'secret-net');
+		// A service's tasks wait for their network as long as it takes; a standalone container gets 20 s.
+		await sh(manager, 'docker service create -d --no-resolve-image --name secret --mode global --constraint node.hostname!=worker1 --network secret-net busybox sleep 3600');
+		const taskOn = (node: typeof manager) =>
+			sh(node, "for i in $(seq 300); do c=$(docker ps -q -f name=secret.); [ -n \"$c\" ] && echo $c && exit 0; sleep 2; done; exit 1", 700_000);
+		const [onManager, onWorker2] = [await taskOn(manager), await taskOn(worker2)];
+		const managerTaskIp = await ipOf(manager, onManager, 'secret-net');
+		// The security associations between the two nodes are programmed as the tasks come up: let them settle.
+		await worker2.exec(`docker exec ${onWorker2} ping -c 2 -W 5 ${managerTaskIp}`, { timeoutMs: 60_000 });
 		const since = cluster.now();
-		expect(await sh(worker2, 'docker exec s2 ping -c 3 s1', 120_000)).toMatch(/3 packets received/);
+		expect(await sh(worker2, `docker exec ${onWorker2} ping -c 3 ${managerTaskIp}`, 120_000)).toMatch(/3 packets received/);
 		expect(cluster.capture.count({ since, proto: 'esp', between: ['manager', 'worker2'] })).toBeGreaterThanOrEqual(6);
 		expect(cluster.capture.count({ since, proto: 'vxlan', vni })).toBe(0);
 	});

@@ -12,6 +12,7 @@ passed=0
 failed=0
 failures=()
 summaries=()
+timings=()
 stage() {
 	local name=$1
 	shift
@@ -21,11 +22,13 @@ stage() {
 	if "$@" 2>&1 | tee "$log"; then
 		passed=$((passed + 1))
 		echo "::: $name: ok in $((SECONDS - start)) s"
+		timings+=("ok      $((SECONDS - start)) s	$name")
 	else
 		failed=$((failed + 1))
 		failures+=("$name")
 		summaries+=("$log")
 		echo "::: $name: FAILED in $((SECONDS - start)) s"
+		timings+=("FAILED  $((SECONDS - start)) s	$name")
 	fi
 }
 
@@ -41,6 +44,6 @@ for i in "${!failures[@]}"; do
 	echo "::: why '${failures[$i]}' failed"
 	grep -E -A8 '^ *(FAIL|×)|Error:|Caused by' "${summaries[$i]}" | head -n 60
 done
-[ ${#failures[@]} -eq 0 ] || echo "failed stages: ${failures[*]}"
+printf '::: %s\n' "${timings[@]}"
 echo "stages: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

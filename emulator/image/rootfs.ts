@@ -48,6 +48,7 @@ export function configureRootfs(rootfs: string) {
 	install(rootfs, 'swarmlab-init', 'sbin/swarmlab-init');
 	install(rootfs, 'swarmlab-agent', 'usr/local/sbin/swarmlab-agent');
 	install(rootfs, 'swarmlab-console', 'usr/local/sbin/swarmlab-console');
+	install(rootfs, 'swarmlab-xfrm', 'usr/local/sbin/swarmlab-xfrm');
 	// Debian's alternatives, set by hand: Docker 20.10 drives iptables-legacy.
 	for (const tool of ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore']) {
 		link(rootfs, `usr/sbin/${tool}`, tool.replace(/^(ip6?tables)/, '$1-legacy'));

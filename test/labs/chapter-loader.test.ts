@@ -27,6 +27,7 @@ describe('the real chapters', () => {
 			[1, 'form-swarm', 'form-swarm'],
 			[2, 'overlay-service', 'overlay-service'],
 			[3, 'dns-discovery', 'dns-discovery'],
+			[4, 'encrypted-overlay', 'encrypted-overlay'],
 		]);
 	});
 
@@ -49,7 +50,7 @@ describe('the real chapters', () => {
 	});
 
 	test('the first chapter starts fresh, the others from a swarm', () => {
-		expect(chapters.map((c) => c.start)).toEqual(['fresh', 'swarm', 'swarm']);
+		expect(chapters.map((c) => c.start)).toEqual(['fresh', 'swarm', 'swarm', 'swarm']);
 	});
 });
 

@@ -16,10 +16,14 @@ export const ipOf = (node: Node, container: string, network: string) =>
 
 /**
  * `docker swarm join` that waits for the node to be active: the CLI gives up after 20 s and leaves the join
- * running in the background, which happens when three emulators share two host cores.
+ * running in the background, which happens when three emulators share two host cores. A background join that
+ * ends in `error` (its certificate request timed out) is left and tried again.
  */
-export const joinCommand = (token: string, managerAddr = '10.0.3.62:2377') =>
-	`docker swarm join --token ${token} ${managerAddr} || until [ "$(docker info -f '{{.Swarm.LocalNodeState}}')" = active ]; do sleep 2; done`;
+export const joinCommand = (token: string, managerAddr = '10.0.3.62:2377') => {
+	const join = `docker swarm join --token ${token} ${managerAddr}`;
+	return `${join} || { for i in $(seq 200); do case "$(docker info -f '{{.Swarm.LocalNodeState}}')" in ` +
+		`active) exit 0;; error|inactive) docker swarm leave -f >/dev/null 2>&1; ${join} && exit 0;; esac; sleep 3; done; exit 1; }`;
+};
 
 /** Init on the manager, join the workers one after the other, and wait until the manager sees them all Ready. */
 export async function formSwarm(manager: Node, workers: Node[]) {

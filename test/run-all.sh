@@ -42,7 +42,7 @@ stage "browser tests" vitest run --project browser
 
 for i in "${!failures[@]}"; do
 	echo "::: why '${failures[$i]}' failed"
-	grep -E -A8 '^ *(FAIL|×)|Error:|Caused by' "${summaries[$i]}" | head -n 60
+	grep -E -A8 '^ *(FAIL|×|✗)|Error:|Caused by' "${summaries[$i]}" | head -n 60
 done
 printf '::: %s\n' "${timings[@]}"
 echo "stages: $passed passed, $failed failed"

@@ -99,9 +99,12 @@ describe('verifyChapter', () => {
 		expect(report.rows[0].problems).toEqual(['no fr title or hint', 'not placed in fr.md']);
 	});
 
-	test('a failing solution step stops the chapter with its message', async () => {
-		const report = await verifyChapter(swarmChapter([stateCheck], [{ node: 'manager', run: 'no-such-command' }]), new FakeCluster({ manager: (c) => (c === 'no-such-command' ? fail('bash: no-such-command: command not found', 127) : ok()), worker1: () => ok() }), { settleMs: 0 });
-		expect(report.problems).toEqual(['solution step 1: manager$ no-such-command: exit 127: bash: no-such-command: command not found']);
+	test("a failing solution step stops the chapter with its message and what the node's kernel and dockerd said last", async () => {
+		const manager = (c: string) => (c === 'no-such-command' ? fail('bash: no-such-command: command not found', 127) : c.startsWith('dmesg') ? ok('Out of memory: Killed process 212 (dockerd)') : ok());
+		const report = await verifyChapter(swarmChapter([stateCheck], [{ node: 'manager', run: 'no-such-command' }]), new FakeCluster({ manager, worker1: () => ok() }), { settleMs: 0 });
+		expect(report.problems).toHaveLength(1);
+		expect(report.problems[0]).toMatch(/^solution step 1: manager\$ no-such-command: exit 127: bash: no-such-command: command not found\n/);
+		expect(report.problems[0]).toMatch(/manager: last kernel messages, then dockerd's log:\n {4}Out of memory: Killed process 212 \(dockerd\)/);
 		expect(report.rows[0].after).toBe('not run');
 	});
 

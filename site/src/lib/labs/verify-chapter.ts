@@ -4,7 +4,7 @@ import { evaluateCheckpoint, type Verdict, type VerdictStatus } from './grader.t
 import { formatMessage } from './messages.ts';
 import { startSteps } from './start-state.ts';
 import { runStep, runSteps } from './steps.ts';
-import { languages, type Chapter, type Checkpoint } from './types.ts';
+import { languages, type Chapter, type Checkpoint, type Exec } from './types.ts';
 
 export type CellStatus = VerdictStatus | 'not run';
 
@@ -101,12 +101,22 @@ export async function verifyChapter(chapter: Chapter, cluster: LabCluster, optio
 		try {
 			await runStep(item, exec, outputs);
 		} catch (error) {
-			report.problems.push(`solution step ${index + 1}: ${(error as Error).message}`);
+			report.problems.push(`solution step ${index + 1}: ${(error as Error).message}${await nodeDiagnosis(exec, item.node)}`);
 			return report;
 		}
 	}
 	for (const checkpoint of chapter.checkpoints) if (!checked.has(checkpoint.id)) await checkAfter(checkpoint);
 	return report;
+}
+
+/** What the kernel and dockerd said last on a node whose step failed: a dead daemon or the OOM killer shows there. */
+async function nodeDiagnosis(exec: Exec, node: string) {
+	try {
+		const result = await exec(node, 'dmesg | tail -n 12; echo ---; tail -n 12 /var/log/dockerd.log', { timeoutMs: 20_000 });
+		return `\n  ${node}: last kernel messages, then dockerd's log:\n${result.stdout.replace(/^/gm, '    ')}`;
+	} catch (error) {
+		return `\n  ${node} does not answer: ${(error as Error).message}`;
+	}
 }
 
 /** The loader guarantees these; checking again keeps lab:verify honest about chapters built by other means. */

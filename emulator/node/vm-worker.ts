@@ -1,6 +1,7 @@
 // Worker entry: one v86 machine, its two serial ports and its NIC, driven by HostToVm messages.
 import { V86 } from 'v86';
 import { ChunkedDisk, chunkReader } from './chunked-disk.ts';
+import { sleepWholeMilliseconds } from './idle-wakeups.ts';
 import type { Endpoint, HostToVm, VmBootSpec, VmSource, VmToHost } from './vm-protocol.ts';
 import { readChecked, vmFileNames, VmFileError, type ReadVmFile } from './vm-files.ts';
 
@@ -120,7 +121,11 @@ async function main() {
 			const copy = frame.slice();
 			port.post({ type: 'frame-out', frame: copy }, [copy.buffer]);
 		});
-		emulator.add_listener('emulator-loaded', () => port.post({ type: 'started', ms: performance.now() - began }));
+		emulator.add_listener('emulator-loaded', () => {
+			// v86's main loop object is created asynchronously with its wasm and has no public type.
+			sleepWholeMilliseconds((emulator as unknown as { v86: Parameters<typeof sleepWholeMilliseconds>[0] }).v86);
+			port.post({ type: 'started', ms: performance.now() - began });
+		});
 	}
 
 	port.onMessage((message) => {

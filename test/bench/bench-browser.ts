@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { launchChromium } from '../browser/harness/chromium.ts';
 import { ensureMainSite } from '../browser/harness/site-build.ts';
+import { waitForTerminalText } from '../browser/harness/machines.ts';
 import { serveStatic, type StaticServer } from '../browser/harness/static-server.ts';
 import type { BrowserContext } from 'playwright-core';
 
@@ -16,20 +17,15 @@ function chromiumRssMB(): number {
 }
 
 async function pageToPrompts(context: BrowserContext, server: StaticServer) {
-	let bytes = 0;
+	const bytesBefore = server.bytesSent();
 	const page = await context.newPage();
-	page.on('response', async (response) => {
-		const length = Number(response.headers()['content-length'] ?? 0);
-		bytes += length || (await response.body().catch(() => Buffer.alloc(0))).length;
-	});
 	const start = performance.now();
 	await page.goto(`${server.url}en/labs/${values.chapter}/`);
-	await page.waitForFunction(
-		(names) => names.every((name) => document.querySelector(`[data-testid="terminal-${name}"]`)?.textContent?.includes(`root@${name}`)),
-		nodes,
-		{ timeout: 600_000, polling: 100 },
-	);
+	// xterm.js does not draw hidden terminals: split view shows all three.
+	await page.getByTestId('split-view').check({ force: true });
+	for (const node of nodes) await waitForTerminalText(page, node, new RegExp(`root@${node}:~#`), 600_000);
 	const ms = Math.round(performance.now() - start);
+	const bytes = server.bytesSent() - bytesBefore;
 	const rssMB = chromiumRssMB();
 	await page.close();
 	return { ms, bytes, rssMB };

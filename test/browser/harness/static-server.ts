@@ -10,6 +10,8 @@ export interface StaticServer {
 	requests: string[];
 	/** Paths asked for with a Range header: the image is made of whole files, so this stays empty. */
 	ranged: string[];
+	/** Response body bytes sent so far: what a page really downloaded, cache hits excluded. */
+	bytesSent(): number;
 	close(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ const sirv: Sirv = typeof sirvModule === 'function' ? sirvModule : sirvModule.de
 export async function serveStatic(dir: string): Promise<StaticServer> {
 	const requests: string[] = [];
 	const ranged: string[] = [];
+	let bytesSent = 0;
 	const handler = sirv(dir, {
 		dev: false,
 		etag: true,
@@ -31,6 +34,11 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
 	const server = createServer((req, res) => {
 		requests.push(req.url ?? '');
 		if (req.headers.range) ranged.push(req.url ?? '');
+		const write = res.write.bind(res);
+		res.write = ((chunk: Uint8Array | string, ...rest: never[]) => {
+			bytesSent += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+			return write(chunk, ...rest);
+		}) as typeof res.write;
 		handler(req, res);
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -39,6 +47,7 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
 		url: `http://127.0.0.1:${port}/`,
 		requests,
 		ranged,
+		bytesSent: () => bytesSent,
 		close: () =>
 			new Promise<void>((resolve) => {
 				server.closeAllConnections();

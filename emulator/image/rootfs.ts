@@ -14,7 +14,7 @@ export function extractPackages(debs: DebPackage[], dir: string) {
 
 function link(rootfs: string, path: string, target: string) {
 	const at = join(rootfs, path);
-	rmSync(at, { force: true });
+	rmSync(at, { recursive: true, force: true });
 	mkdirSync(dirname(at), { recursive: true });
 	symlinkSync(target, at);
 }
@@ -57,6 +57,10 @@ export function configureRootfs(rootfs: string) {
 	link(rootfs, 'usr/bin/vi', 'vim.tiny');
 	link(rootfs, 'usr/bin/vim', 'vim.tiny');
 	link(rootfs, 'usr/bin/editor', 'nano');
+	link(rootfs, 'usr/bin/which', 'which.debianutils');
+	// As on any Debian system: Docker keeps its sockets and network namespaces in /run (/run/docker/netns).
+	link(rootfs, 'var/run', '/run');
+	link(rootfs, 'var/lock', '/run/lock');
 	for (const dir of ['var/lib/docker', 'var/lib/containerd', 'var/log', 'run', 'tmp', 'proc', 'sys', 'dev', 'root', 'mnt']) {
 		mkdirSync(join(rootfs, dir), { recursive: true });
 	}

@@ -28,6 +28,8 @@ describe('the real chapters', () => {
 			[2, 'overlay-service', 'overlay-service'],
 			[3, 'dns-discovery', 'dns-discovery'],
 			[4, 'encrypted-overlay', 'encrypted-overlay'],
+			[5, 'overlay-internals', 'overlay-internals'],
+			[6, 'ingress-and-stacks', 'ingress-and-stacks'],
 		]);
 	});
 
@@ -50,7 +52,7 @@ describe('the real chapters', () => {
 	});
 
 	test('the first chapter starts fresh, the others from a swarm', () => {
-		expect(chapters.map((c) => c.start)).toEqual(['fresh', 'swarm', 'swarm', 'swarm']);
+		expect(chapters.map((c) => c.start)).toEqual(['fresh', 'swarm', 'swarm', 'swarm', 'swarm', 'swarm']);
 	});
 });
 

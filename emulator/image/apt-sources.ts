@@ -1,8 +1,13 @@
-// Reads the machine's own apt sources and keeps the Debian bookworm ones (no mirror is named in our code).
+// Reads the machine's own apt sources: its Debian bookworm ones, and the same archives under the trixie suite names
+// (no mirror is named in our code).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const suitePattern = /^bookworm(-updates|-security)?$/;
+
+/** The guest's kernel and BIOS come from bookworm (trixie has no i386 kernel); its userland from trixie. */
+export const kernelSuite = 'bookworm';
+export const userlandSuite = 'trixie';
 
 export interface AptSource {
 	uris: string[];
@@ -42,8 +47,8 @@ function parseOneLine(text: string): AptSource[] {
 	return sources;
 }
 
-/** The machine's bookworm sources, rendered as one deb822 file restricted to i386 main. */
-export function bookwormSources(etc = '/etc/apt'): string {
+/** The machine's bookworm sources and their trixie twins, rendered as one deb822 file restricted to i386 main. */
+export function guestSources(etc = '/etc/apt'): string {
 	const texts: AptSource[] = [];
 	const list = join(etc, 'sources.list');
 	if (existsSync(list)) texts.push(...parseOneLine(readFileSync(list, 'utf8')));
@@ -58,6 +63,7 @@ export function bookwormSources(etc = '/etc/apt'): string {
 	const stanzas = texts
 		.map((source) => ({ ...source, suites: source.suites.filter((suite) => suitePattern.test(suite)) }))
 		.filter((source) => source.suites.length > 0 && source.uris.length > 0)
+		.flatMap((source) => [source, { ...source, suites: source.suites.map((suite) => suite.replace(kernelSuite, userlandSuite)) }])
 		.map((source) =>
 			[
 				'Types: deb',

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bookwormSources } from './apt-sources.ts';
+import { guestSources, kernelSuite, userlandSuite } from './apt-sources.ts';
 import { cacheDir, keyOf } from './cache.ts';
 import { run } from './run.ts';
 
@@ -17,7 +17,7 @@ function aptDirs(sources: string) {
 	for (const sub of ['etc/sources.list.d', 'etc/preferences.d', 'etc/apt.conf.d', 'lists/partial', 'cache/archives/partial']) {
 		mkdirSync(join(root, sub), { recursive: true });
 	}
-	writeFileSync(join(root, 'etc/sources.list.d/bookworm.sources'), sources);
+	writeFileSync(join(root, 'etc/sources.list.d/guest.sources'), sources);
 	writeFileSync(join(root, 'status'), '');
 	return root;
 }
@@ -33,6 +33,8 @@ function aptOptions(root: string): string[] {
 		'APT::Architecture': 'i386',
 		'APT::Architectures::': 'i386',
 		'APT::Install-Recommends': 'false',
+		// Everything from trixie unless a package is asked for as name/bookworm (the kernel, the BIOS).
+		'APT::Default-Release': userlandSuite,
 		'Debug::NoLocking': 'true',
 		'APT::Sandbox::User': 'root',
 		'Acquire::Retries': '3',
@@ -40,12 +42,13 @@ function aptOptions(root: string): string[] {
 	return Object.entries(options).flatMap(([key, value]) => ['-o', `${key}=${value}`]);
 }
 
-/** apt-get update; a failed secondary index (e.g. a mirror mid-sync) is a warning as long as bookworm main arrived. */
+/** apt-get update; a failed secondary index (e.g. a mirror mid-sync) is a warning as long as both main indexes arrived. */
 function updateLists(root: string, options: string[]) {
 	const result = spawnSync('apt-get', [...options, '-q', 'update'], { encoding: 'utf8' });
 	if (result.status === 0) return;
 	const lists = readdirSync(join(root, 'lists'));
-	if (!lists.some((name) => /_dists_bookworm_main_binary-i386_Packages/.test(name))) {
+	const missing = [kernelSuite, userlandSuite].filter((suite) => !lists.some((name) => name.includes(`_dists_${suite}_main_binary-i386_Packages`)));
+	if (missing.length > 0) {
 		throw new Error(`apt-get update failed:\n${result.stderr}`);
 	}
 	console.warn(`[vm] warning: some apt indexes failed, continuing with the others:\n${result.stderr.trim()}`);
@@ -53,7 +56,7 @@ function updateLists(root: string, options: string[]) {
 
 /** Resolve the dependency closure of `wanted` (no recommends), newest versions of the machine's sources. */
 export function resolvePackages(wanted: string[]): { root: string; packages: { name: string; version: string }[] } {
-	const sources = bookwormSources();
+	const sources = guestSources();
 	const root = aptDirs(sources);
 	const options = aptOptions(root);
 	if (!existsSync(join(root, 'lists', '.updated'))) {

@@ -91,7 +91,7 @@ function manifestFor(dir: string, buildKey: string, debs: DebPackage[], kernel: 
 
 async function main() {
 	const started = performance.now();
-	const vmDir = process.env.SWARMLAB_VM_DIR ?? defaultVmDir;
+	const vmDir = defaultVmDir;
 	ensureHostTools();
 	const debs = await stage('resolve and download packages', () => {
 		const { root, packages } = resolvePackages([...guestPackages, ...nginxImagePackages]);

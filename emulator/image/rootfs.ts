@@ -49,6 +49,8 @@ export function configureRootfs(rootfs: string) {
 	install(rootfs, 'swarmlab-agent', 'usr/local/sbin/swarmlab-agent');
 	install(rootfs, 'swarmlab-console', 'usr/local/sbin/swarmlab-console');
 	install(rootfs, 'swarmlab-xfrm', 'usr/local/sbin/swarmlab-xfrm');
+	install(rootfs, 'swarmlab-crun', 'usr/local/sbin/swarmlab-crun');
+	install(rootfs, 'swarmlab-setkey', 'usr/local/sbin/swarmlab-setkey');
 	// Debian's alternatives, set by hand: Docker 20.10 drives iptables-legacy.
 	for (const tool of ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore']) {
 		link(rootfs, `usr/sbin/${tool}`, tool.replace(/^(ip6?tables)/, '$1-legacy'));
@@ -58,6 +60,7 @@ export function configureRootfs(rootfs: string) {
 	link(rootfs, 'usr/bin/vim', 'vim.tiny');
 	link(rootfs, 'usr/bin/editor', 'nano');
 	link(rootfs, 'usr/bin/which', 'which.debianutils');
+	link(rootfs, 'usr/bin/awk', 'mawk');
 	// As on any Debian system: Docker keeps its sockets and network namespaces in /run (/run/docker/netns).
 	link(rootfs, 'var/run', '/run');
 	link(rootfs, 'var/lock', '/run/lock');
@@ -83,8 +86,12 @@ export function pruneRootfs(rootfs: string) {
 export function buildNginxImage(debs: DebPackage[], dir: string, tarPath: string) {
 	extractPackages(debs, dir);
 	pruneRootfs(dir);
+	// Debian's merged /usr (base-files makes these links on a full system): the loader is found as /lib/ld-linux.so.2.
+	for (const alias of ['bin', 'sbin', 'lib']) {
+		if (!existsSync(join(dir, alias))) symlinkSync(`usr/${alias}`, join(dir, alias));
+	}
 	for (const applet of ['sh', 'hostname', 'ip', 'awk', 'cat', 'ls', 'ps', 'ping', 'wget', 'nslookup', 'sleep', 'echo']) {
-		link(dir, `bin/${applet}`, 'busybox');
+		link(dir, `usr/bin/${applet}`, 'busybox');
 	}
 	write(dir, 'etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nwww-data:x:33:33:www-data:/var/www:/bin/false\n');
 	write(dir, 'etc/group', 'root:x:0:\nwww-data:x:33:\n');

@@ -26,16 +26,6 @@ const NEWLINE = 0x0a;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function toBase64(text: string): string {
-	let binary = '';
-	for (const byte of encoder.encode(text)) binary += String.fromCharCode(byte);
-	return btoa(binary);
-}
-
-function fromBase64(text: string): string {
-	return decoder.decode(Uint8Array.from(atob(text), (c) => c.charCodeAt(0)));
-}
-
 interface Pending {
 	resolve(result: ExecResult): void;
 	reject(error: Error): void;
@@ -43,10 +33,21 @@ interface Pending {
 	timer: ReturnType<typeof setTimeout>;
 }
 
+/** A reply's header line, then as many body bytes as it announces (stdout then stderr). */
+interface ReplyHeader {
+	id: string;
+	exit: string;
+	stdoutBytes: number;
+	stderrBytes: number;
+}
+
 export class AgentClient {
 	private nextId = 1;
 	private readonly pending = new Map<number, Pending>();
-	private line: number[] = [];
+	private headerBytes: number[] = [];
+	private header: ReplyHeader | null = null;
+	private body = new Uint8Array(0);
+	private bodyFilled = 0;
 	private announceReady!: () => void;
 	/** Resolves when the agent announces itself after a cold boot (a restored agent is already running). */
 	readonly announced = new Promise<void>((resolve) => (this.announceReady = resolve));
@@ -55,26 +56,51 @@ export class AgentClient {
 
 	/** Feed bytes the guest wrote on the agent port. */
 	receive(bytes: Uint8Array) {
-		for (const byte of bytes) {
-			if (byte === NEWLINE) {
-				this.handleLine(this.line);
-				this.line = [];
-			} else this.line.push(byte);
+		let at = 0;
+		while (at < bytes.length) {
+			if (this.header) {
+				const take = Math.min(bytes.length - at, this.body.length - this.bodyFilled);
+				this.body.set(bytes.subarray(at, at + take), this.bodyFilled);
+				this.bodyFilled += take;
+				at += take;
+				if (this.bodyFilled === this.body.length) this.finishReply();
+				continue;
+			}
+			const byte = bytes[at++];
+			if (byte !== NEWLINE) {
+				this.headerBytes.push(byte);
+				continue;
+			}
+			const start = this.headerBytes.indexOf(RECORD_START);
+			const line = start < 0 ? '' : decoder.decode(Uint8Array.from(this.headerBytes.slice(start + 1)));
+			this.headerBytes = [];
+			const match = /^(\w+) (\w+) (\d+) (\d+)$/.exec(line);
+			if (!match) continue; // noise on the line (a guest that has just been restored, a partial write)
+			this.header = { id: match[1], exit: match[2], stdoutBytes: Number(match[3]), stderrBytes: Number(match[4]) };
+			this.body = new Uint8Array(this.header.stdoutBytes + this.header.stderrBytes);
+			this.bodyFilled = 0;
+			if (this.body.length === 0) this.finishReply();
 		}
 	}
 
-	private handleLine(bytes: number[]) {
-		const start = bytes.indexOf(RECORD_START);
-		if (start < 0) return;
-		const [id, exit, out = '', err = ''] = decoder.decode(Uint8Array.from(bytes.slice(start + 1))).split(' ');
+	private finishReply() {
+		const { id, exit, stdoutBytes } = this.header!;
+		const body = this.body;
+		this.header = null;
+		this.body = new Uint8Array(0);
 		if (id === 'ready') return this.announceReady();
 		const pending = this.pending.get(Number(id));
 		if (!pending) return; // a late reply to a request that already timed out
 		this.pending.delete(Number(id));
 		clearTimeout(pending.timer);
 		const ms = Math.round(performance.now() - pending.started);
-		if (exit === 'timeout') pending.reject(new AgentError(`command timed out after ${ms} ms`, 'timeout'));
-		else pending.resolve({ exit: Number(exit), stdout: fromBase64(out), stderr: fromBase64(err), ms });
+		if (exit === 'timeout') return pending.reject(new AgentError(`command timed out after ${ms} ms`, 'timeout'));
+		pending.resolve({
+			exit: Number(exit),
+			stdout: decoder.decode(body.subarray(0, stdoutBytes)),
+			stderr: decoder.decode(body.subarray(stdoutBytes)),
+			ms,
+		});
 	}
 
 	exec(command: string, { timeoutMs = 60_000 }: ExecOptions = {}): Promise<ExecResult> {
@@ -87,7 +113,9 @@ export class AgentClient {
 				reject(new AgentError(`no answer from the node's agent within ${timeoutMs} ms`, 'timeout'));
 			}, timeoutMs + 3000);
 			this.pending.set(id, { resolve, reject, started: performance.now(), timer });
-			this.send(encoder.encode(`${id} ${seconds} ${toBase64(command)}\n`));
+			// One line: backslashes doubled, newlines as \n (the agent decodes with printf %b).
+			const script = command.replaceAll('\\', '\\\\').replaceAll('\n', '\\n');
+			this.send(encoder.encode(`${id} ${seconds} ${script}\n`));
 		});
 	}
 
@@ -98,6 +126,8 @@ export class AgentClient {
 			pending.reject(new AgentError(reason, code));
 			this.pending.delete(id);
 		}
-		this.line = [];
+		this.headerBytes = [];
+		this.header = null;
+		this.body = new Uint8Array(0);
 	}
 }

@@ -8,7 +8,8 @@ import type { VmFiles } from './node.ts';
 import { loadManifest, type VmManifest } from './vm-files.ts';
 import type { VmWorkerHandle } from './vm-protocol.ts';
 
-export const defaultVmDir = resolve(import.meta.dirname, '../../static/vm');
+/** static/vm, or SWARMLAB_VM_DIR (an image built elsewhere, e.g. to compare two builds). */
+export const defaultVmDir = process.env.SWARMLAB_VM_DIR ?? resolve(import.meta.dirname, '../../static/vm');
 
 /**
  * v86 turns hot guest code into new wasm modules all the time, and V8 re-optimises each of them with TurboFan on

@@ -29,6 +29,13 @@ async function hostCoresWhileIdle(ms: number) {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** The median time of `runs` calls made one after the other. */
+async function medianOf(runs: number, fn: () => Promise<unknown>) {
+	const times: number[] = [];
+	for (let i = 0; i < runs; i++) times.push((await timed(fn))[1]);
+	return median(times);
+}
 const pingTimes = (text: string) => [...text.matchAll(/time=([\d.]+) ms/g)].map((m) => Number(m[1]));
 
 async function benchNode() {
@@ -40,13 +47,20 @@ async function benchNode() {
 	const nodePromptMs = Math.round(performance.now() - start);
 	log(`restore ${nodeRestoreMs} ms, prompt ${nodePromptMs} ms`);
 	const idleNodeHostCores = await hostCoresWhileIdle(10_000);
+	const agentExecMs = await medianOf(10, () => node.exec('true'));
+	const dockerCliMs = await medianOf(5, () => sh(node, 'docker ps'));
 	const [, dockerRunFirstMs] = await timed(() => sh(node, 'docker run --rm busybox true'));
-	const [, dockerRunMs] = await timed(() => sh(node, 'docker run --rm busybox true'));
+	const dockerRunMs = await medianOf(3, () => sh(node, 'docker run --rm busybox true'));
+	log(`agent ${agentExecMs} ms, docker ps ${dockerCliMs} ms, docker run ${dockerRunFirstMs} / ${dockerRunMs} ms`);
 	const used = await sh(node, "free -m | sed -n 's/^Mem: *[0-9]* *\\([0-9]*\\).*/\\1/p'");
 	const result = {
+		engineVersion: await sh(node, "docker version -f '{{.Server.Version}}'"),
+		defaultRuntime: await sh(node, "docker info -f '{{.DefaultRuntime}}'"),
 		nodeRestoreMs,
 		nodePromptMs,
 		idleNodeHostCores,
+		agentExecMs,
+		dockerCliMs,
 		dockerRunFirstMs,
 		dockerRunMs,
 		stateBytes: statSync(join(defaultVmDir, vmFileNames.state)).size,
@@ -69,9 +83,15 @@ async function benchCluster() {
 		await new Promise((r) => setTimeout(r, 30_000));
 		const idleSwarmHostCores = await hostCoresWhileIdle(20_000);
 		log(`an idle swarm keeps ${idleSwarmHostCores} host cores busy`);
+		// Without -d the CLI returns once the service has converged (or failed to).
+		const [, serviceConvergeMs] = await timed(() => sh(manager, 'docker service create --quiet --name bench-web --replicas 3 -p 8080:80 nginx'));
+		const converged = await sh(manager, "docker service ls --filter name=bench-web --format '{{.Replicas}}'");
+		if (converged !== '3/3') throw new Error(`bench-web did not converge: ${converged}`);
+		log(`service converged in ${serviceConvergeMs} ms`);
+		await sh(manager, 'docker service rm bench-web');
 		await sh(manager, 'docker network create -d overlay --attachable bench-net');
 		await runOnOverlay(manager, 'b1', 'bench-net');
-		const [, overlayRunMs] = await timed(() => sh(worker1, 'docker run -d --name b2 --network bench-net busybox sleep 3600'));
+		const [, overlayRunMs] = await timed(() => runOnOverlay(worker1, 'b2', 'bench-net'));
 		const overlayPing = await sh(worker1, 'docker exec b2 ping -c 12 -i 0.2 b1');
 		const underlayPing = await sh(worker1, 'ping -c 12 -i 0.2 10.0.3.62');
 		// A real transfer: 8 MB over TCP with nc, timed inside the sending guest.
@@ -88,6 +108,7 @@ async function benchCluster() {
 			clusterStartMs,
 			swarmFormMs,
 			idleSwarmHostCores,
+			serviceConvergeMs,
 			overlayRunMs,
 			overlayRttMs: median(pingTimes(overlayPing).slice(1)),
 			underlayRttMs: median(pingTimes(underlayPing).slice(1)),

@@ -34,12 +34,6 @@ export async function formSwarm(manager: Node, workers: Node[]) {
 	await sh(manager, `for i in $(seq 300); do [ $(docker node ls --format '{{.Status}}' | grep -c Ready) -eq ${ready} ] && exit 0; sleep 1; done; docker node ls; exit 1`, 600_000);
 }
 
-/**
- * A busybox container left running on an attachable overlay. Swarmkit gives a network attachment 20 s; a node that
- * builds the overlay (and its ingress sandbox) for the first time can miss that on emulated CPUs, and the container
- * is left created but unattached: removing it and running it again succeeds, as an operator would do.
- */
-export function runOnOverlay(node: Node, name: string, network: string) {
-	const run = `docker run -d --name ${name} --network ${network} busybox sleep 3600`;
-	return sh(node, `${run} || { docker rm -f ${name} >/dev/null; ${run}; } || { docker rm -f ${name} >/dev/null; sleep 5; ${run}; }`);
-}
+/** A busybox container left running on an attachable overlay. */
+export const runOnOverlay = (node: Node, name: string, network: string) =>
+	sh(node, `docker run -d --name ${name} --network ${network} busybox sleep 3600`);

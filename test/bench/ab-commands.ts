@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { localVmFiles } from '../../emulator/node/local-files.ts';
 import { Node } from '../../emulator/node/node.ts';
 import { sh } from '../vm/swarm-commands.ts';
+import { median } from './median.ts';
 
 const { values, positionals } = parseArgs({
 	allowPositionals: true,
@@ -17,7 +18,6 @@ if (!a || !b || !(runs > 0)) {
 	console.error("usage: ab-commands.ts [--runs N] [--before-a CMD] [--before-b CMD] 'COMMAND A' 'COMMAND B'");
 	process.exit(2);
 }
-const median = (times: number[]) => [...times].sort((x, y) => x - y)[Math.floor(times.length / 2)];
 const node = await Node.restore(await localVmFiles(), { name: 'bench', ip: '10.0.3.62' });
 try {
 	const variants = [

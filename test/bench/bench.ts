@@ -7,6 +7,7 @@ import { defaultVmDir, localVmFiles } from '../../emulator/node/local-files.ts';
 import { Node } from '../../emulator/node/node.ts';
 import { vmFileNames } from '../../emulator/node/vm-files.ts';
 import { formSwarm, runOnOverlay, sh } from '../vm/swarm-commands.ts';
+import { median } from './median.ts';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const log = (line: string) => {
@@ -28,7 +29,6 @@ async function hostCoresWhileIdle(ms: number) {
 	return Math.round(((used.user + used.system) / 1000 / ms) * 100) / 100;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** The median time of `runs` calls made one after the other. */
 async function medianOf(runs: number, fn: () => Promise<unknown>) {

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
 import { localVmFiles } from '../../emulator/node/local-files.ts';
 import { formSwarm, sh } from '../vm/swarm-commands.ts';
+import { median } from './median.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
@@ -36,14 +37,14 @@ for (let run = 1; run <= runs; run++) {
 	}
 }
 const ok = attempts.filter((a) => a.ok);
-const times = ok.map((a) => a.ms).sort((a, b) => a - b);
+const times = ok.map((a) => a.ms);
 process.stdout.write(
 	JSON.stringify({
 		clusters: runs,
 		attempts: attempts.length,
 		firstAttachOk: ok.length,
-		firstAttachMedianMs: times[Math.floor(times.length / 2)] ?? null,
-		firstAttachMaxMs: times.at(-1) ?? null,
+		firstAttachMedianMs: times.length ? median(times) : null,
+		firstAttachMaxMs: times.length ? Math.max(...times) : null,
 		failures: attempts.filter((a) => !a.ok),
 	}) + '\n',
 );

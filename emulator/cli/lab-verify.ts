@@ -1,4 +1,4 @@
-// lab:verify — one headless cluster per chapter: each checkpoint must fail at the start and pass after the solution.
+// lab:verify — each chapter on a headless cluster restored in its start state: each checkpoint must fail at the start and pass after the solution.
 // Usage: tsx emulator/cli/lab-verify.ts [--settle SECONDS] [--quiet] [labs/NN-slug ...]   (no folder: every chapter)
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -72,15 +72,15 @@ async function main() {
 		process.exit(2);
 	}
 	const reports: ChapterReport[] = [];
-	// One chapter at a time; a cluster with the same nodes is reset to its saved state rather than restarted.
+	// One chapter at a time; a cluster with the same nodes is reset to the chapter's saved start state, not restarted.
 	let cluster: Cluster | undefined;
 	for (const chapter of chapters) {
-		log?.(`${chapter.folder}: starting ${chapter.nodes.map((node) => node.name).join(', ')}`);
+		log?.(`${chapter.folder}: restoring ${chapter.nodes.map((node) => node.name).join(', ')} in their saved ${chapter.start} state`);
 		try {
-			if (cluster?.hasNodes(chapter.nodes)) await cluster.reset();
+			if (cluster?.hasNodes(chapter.nodes)) await cluster.reset(chapter.start);
 			else {
 				await cluster?.stop();
-				cluster = await Cluster.start({ nodes: chapter.nodes, files, log });
+				cluster = await Cluster.restore({ nodes: chapter.nodes, files, start: chapter.start, log });
 			}
 			reports.push(await verifyChapter(chapter, cluster, { settleMs: args.settleMs, log }));
 		} catch (error) {

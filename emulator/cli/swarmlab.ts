@@ -1,18 +1,14 @@
-// `npm run swarmlab -- exec --nodes N --script FILE [--pcap OUT]`: a headless cluster runs a script, one JSON line per command.
+// `npm run swarmlab -- exec --nodes N [--start fresh|swarm] --script FILE [--pcap OUT]`: a headless cluster runs a script, one JSON line per command.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Cluster, defaultNodes, type ClusterNodeSpec } from '../cluster/cluster.ts';
+import { Cluster } from '../cluster/cluster.ts';
+import { allNodes } from '../cluster/nodes.ts';
 import { localVmFiles } from '../node/local-files.ts';
+import type { StartState } from '../node/saved-states.ts';
 import { toPcap } from '../network/pcap.ts';
 import { parseScript, ScriptError, substitute } from './script.ts';
 
-const usage = 'usage: swarmlab exec --nodes N --script FILE [--pcap OUT.pcap] [--timeout-ms MS]';
-
-/** The seeds' addressing, extended past worker2 for bigger sandboxes. */
-export function clusterNodes(count: number): ClusterNodeSpec[] {
-	const extra = [3, 4].map((n) => ({ name: `worker${n}`, ip: `10.0.3.${62 + n}` }));
-	return [...defaultNodes, ...extra].slice(0, count);
-}
+const usage = 'usage: swarmlab exec --nodes N [--start fresh|swarm] --script FILE [--pcap OUT.pcap] [--timeout-ms MS]';
 
 function fail(message: string, code = 2): never {
 	process.stderr.write(`swarmlab: ${message}\n`);
@@ -22,12 +18,14 @@ function fail(message: string, code = 2): never {
 async function exec(argv: string[]) {
 	const { values } = parseArgs({
 		args: argv,
-		options: { nodes: { type: 'string', default: '3' }, script: { type: 'string' }, pcap: { type: 'string' }, 'timeout-ms': { type: 'string', default: '600000' } },
+		options: { nodes: { type: 'string', default: '3' }, start: { type: 'string', default: 'fresh' }, script: { type: 'string' }, pcap: { type: 'string' }, 'timeout-ms': { type: 'string', default: '600000' } },
 	});
 	const count = Number(values.nodes);
 	if (!Number.isInteger(count) || count < 1 || count > 5) fail(`--nodes takes 1 to 5, not "${values.nodes}"\n${usage}`);
+	const start = values.start as StartState;
+	if (start !== 'fresh' && start !== 'swarm') fail(`--start takes fresh or swarm, not "${values.start}"\n${usage}`);
 	if (!values.script) fail(`--script is required\n${usage}`);
-	const nodes = clusterNodes(count);
+	const nodes = allNodes.slice(0, count);
 	let text: string;
 	try {
 		text = readFileSync(values.script, 'utf8');
@@ -43,7 +41,7 @@ async function exec(argv: string[]) {
 	}
 	let cluster: Cluster;
 	try {
-		cluster = await Cluster.start({ nodes, files: await localVmFiles(), log: (line) => process.stderr.write(`swarmlab: ${line}\n`) });
+		cluster = await Cluster.restore({ nodes, start, files: await localVmFiles(), log: (line) => process.stderr.write(`swarmlab: ${line}\n`) });
 	} catch (error) {
 		fail((error as Error).message, 1);
 	}

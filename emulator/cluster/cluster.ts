@@ -1,29 +1,26 @@
-// A cluster: N nodes restored from one image, each plugged into one learning switch whose capture the grader reads.
-import { Node, type VmFiles } from '../node/node.ts';
+// A cluster: N nodes restored from a saved start state, each plugged into one learning switch whose capture the grader reads.
+import { Node, type SavedMachine, type VmFiles } from '../node/node.ts';
+import type { StartState } from '../node/saved-states.ts';
+import { defaultNodes, type ClusterNodeSpec } from './nodes.ts';
+
+export { defaultNodes, type ClusterNodeSpec };
 import type { NodeIdentity } from '../node/identity.ts';
 import { CaptureRing } from '../network/capture.ts';
 import { countFrames, matchFrames, type FrameFilter } from '../network/query.ts';
 import { Switch } from '../network/switch.ts';
 
-export interface ClusterNodeSpec {
-	name: string;
-	ip: string;
-}
-
 export interface ClusterOptions {
 	nodes: ClusterNodeSpec[];
 	files: VmFiles;
+	/** The saved state the nodes start from: `fresh` unless told. */
+	start?: StartState;
+	/** The host's idea of now (Date.now by default): the guests' wall clocks are set from it. */
+	clock?: () => number;
 	captureCapacity?: number;
 	log?: (line: string) => void;
 	/** Each node as soon as it exists (still restoring), e.g. to show its download progress. */
 	onNode?: (node: Node) => void;
 }
-
-export const defaultNodes: ClusterNodeSpec[] = [
-	{ name: 'manager', ip: '10.0.3.62' },
-	{ name: 'worker1', ip: '10.0.3.63' },
-	{ name: 'worker2', ip: '10.0.3.64' },
-];
 
 export class ClusterError extends Error {}
 
@@ -51,11 +48,13 @@ export class Cluster {
 	private readonly starting = new Set<Node>();
 	private readonly unsubscribers: (() => void)[] = [];
 	private stopped = false;
+	private current: StartState;
 
 	private constructor(private readonly options: ClusterOptions) {
 		const ring = new CaptureRing({ capacity: options.captureCapacity ?? 20_000 });
 		this.switch = new Switch({ capture: ring });
 		this.capture = new CaptureView(ring, () => Date.now());
+		this.current = options.start ?? 'fresh';
 	}
 
 	static validate(nodes: ClusterNodeSpec[]) {
@@ -71,12 +70,15 @@ export class Cluster {
 		}
 	}
 
-	/** Restore every node in parallel (one worker each), plug it in, and give it its identity. */
-	static async start(options: ClusterOptions): Promise<Cluster> {
+	/** Restores every node of the start state at once (one download, one worker each), plugged into the switch. */
+	static async restore(options: ClusterOptions): Promise<Cluster> {
 		Cluster.validate(options.nodes);
 		const cluster = new Cluster(options);
 		try {
-			await Promise.all(options.nodes.map((spec) => cluster.addNode(spec)));
+			// The machines start while the state downloads; each then restores as soon as its parts are made.
+			const nodes = options.nodes.map((spec) => cluster.createNode(spec));
+			const machines = await cluster.machinesFor(cluster.current);
+			await Promise.all(nodes.map((node, i) => cluster.addNode(node, machines[i])));
 		} catch (error) {
 			await cluster.stop();
 			throw new ClusterError(`the cluster failed to start: ${(error as Error).message}`);
@@ -84,16 +86,47 @@ export class Cluster {
 		return cluster;
 	}
 
+	/** The saved state the nodes last started or were reset to. */
+	get startState(): StartState {
+		return this.current;
+	}
+
+	/**
+	 * One saved machine per node: the node's own from the start state, or, for a node the state does not have (a
+	 * bigger sandbox), the prepared single node of `base`, which then receives its identity.
+	 */
+	private async machinesFor(start: StartState): Promise<SavedMachine[]> {
+		const started = performance.now();
+		const { files, nodes } = this.options;
+		const saved = await files.loadState(start);
+		const own = (spec: ClusterNodeSpec) => saved.nodes.find((node) => node.name === spec.name && node.ip === spec.ip);
+		// The nodes of a saved swarm know each other: restoring part of them would leave the rest Down.
+		if (start === 'swarm' && !saved.nodes.every((node) => nodes.some((spec) => spec.name === node.name && spec.ip === node.ip))) {
+			throw new ClusterError(`the saved swarm is ${saved.nodes.map((node) => node.name).join(', ')}: restore all of them`);
+		}
+		const base = nodes.every(own) ? undefined : start === 'base' ? saved : await files.loadState('base');
+		this.options.log?.(`state ${start} loaded in ${Math.round(performance.now() - started)} ms`);
+		return nodes.map((spec) => {
+			const node = own(spec);
+			return node ? { parts: node.parts, sameIdentity: true, savedAt: saved.savedAt } : { parts: base!.nodes[0].parts, sameIdentity: false, savedAt: base!.savedAt };
+		});
+	}
+
 	private identityOf(spec: ClusterNodeSpec): NodeIdentity {
 		return { ...spec, peers: this.options.nodes };
 	}
 
-	private async addNode(spec: ClusterNodeSpec) {
+	private createNode(spec: ClusterNodeSpec): Node {
+		const node = Node.create(this.options.files, this.identityOf(spec), { clock: this.options.clock });
+		this.starting.add(node);
+		this.options.onNode?.(node);
+		return node;
+	}
+
+	private async addNode(node: Node, machine: SavedMachine) {
 		const started = performance.now();
-		const node = await Node.restore(this.options.files, this.identityOf(spec), (created) => {
-			this.starting.add(created);
-			this.options.onNode?.(created);
-		});
+		await node.restoreFrom(machine);
+		const spec = node.identity;
 		this.starting.delete(node);
 		const port = this.switch.plug(spec.name, (frame) => node.receiveFrame(frame));
 		this.unsubscribers.push(node.onFrame((frame) => port.send(frame)));
@@ -115,9 +148,11 @@ export class Cluster {
 		return this.capture.now();
 	}
 
-	/** Every node back to its saved state at once: a fresh cluster without starting new workers. */
-	async reset() {
-		await Promise.all([...this.nodes.values()].map((node) => node.reset()));
+	/** Every node back to the state it started from, or to another start state, at once, in the same workers. */
+	async reset(start?: StartState) {
+		const machines = start ? await this.machinesFor(start) : undefined;
+		if (start) this.current = start;
+		await Promise.all(this.options.nodes.map((spec, i) => this.node(spec.name).reset(machines?.[i])));
 	}
 
 	/** Whether this cluster has exactly these nodes, so a caller can reset it instead of starting another. */

@@ -9,8 +9,10 @@ import { guestModules, guestPackages, initramfsModules, nginxImagePackages, notI
 import { buildNginxImage, configureRootfs, extractPackages, guestDir, pruneRootfs } from './rootfs.ts';
 import { ensureHostTools } from './host-tools.ts';
 import { run, stage } from './run.ts';
+import { buildSavedStates } from './saved-clusters.ts';
 import { buildSnapshot } from './snapshot.ts';
-import { defaultVmDir } from '../node/local-files.ts';
+import { defaultVmDir, localVmFiles } from '../node/local-files.ts';
+import { statesIndexPath, type StatesIndex } from '../node/saved-states.ts';
 import { vmFileNames, type VmManifest } from '../node/vm-files.ts';
 
 const memoryMB = 384;
@@ -98,7 +100,7 @@ async function main() {
 		return downloadPackages(root, packages);
 	});
 	// The base (disk, kernel, initramfs) does not depend on how the snapshot is taken.
-	const baseInputs = sourceFiles(import.meta.dirname).filter(({ file }) => !/(build|snapshot)\.ts$/.test(file));
+	const baseInputs = sourceFiles(import.meta.dirname).filter(({ file }) => !/(build|snapshot|saved-clusters|state-packs)\.ts$/.test(file));
 	const baseKey = keyOf(debs.map((d) => d.file).join('\n'), ...baseInputs);
 	const base = cacheDir('build', `base-${baseKey}`);
 	if (!isDone(base)) {
@@ -112,24 +114,41 @@ async function main() {
 	// The saved state is the guest's memory: what the host-side Node code looks like does not change it.
 	const snapshotKey = keyOf(baseKey, v86Version, cmdline, String(memoryMB), { file: join(import.meta.dirname, 'snapshot.ts') });
 	const snapshot = cacheDir('build', `state-${snapshotKey}`);
+	const baseState = join(snapshot, 'base.bin');
 	if (!isDone(snapshot)) {
 		const state = await stage('boot and save state', () => buildSnapshot(base, baseManifest, (line) => console.log(`[vm]   ${line}`)));
-		writeFileSync(join(snapshot, vmFileNames.state), state);
+		writeFileSync(baseState, state);
+		writeFileSync(join(snapshot, 'saved-at'), String(Date.now()));
 		writeFileSync(join(snapshot, '.done'), '');
 	}
-	const buildKey = `${baseKey}-${snapshotKey}`;
+	// The start states: what the guests run and how the store is laid out, not the rest of the host-side code.
+	const statesInputs = ['saved-clusters.ts', 'state-packs.ts', '../cluster/swarm.ts', '../node/identity.ts', '../node/saved-states.ts'];
+	const statesKey = keyOf(snapshotKey, ...statesInputs.map((file) => ({ file: resolve(import.meta.dirname, file) })));
+	const states = cacheDir('build', `states-${statesKey}`);
+	if (!isDone(states)) {
+		rmSync(states, { recursive: true, force: true });
+		await stage('save the start states', async () => {
+			const files = await localVmFiles(base, baseManifest);
+			const savedAt = Number(readFileSync(join(snapshot, 'saved-at'), 'utf8'));
+			await buildSavedStates(files, new Uint8Array(readFileSync(baseState)), savedAt, states, (line) => console.log(`[vm]   ${line}`));
+		});
+		writeFileSync(join(states, '.done'), '');
+	}
+	const buildKey = `${baseKey}-${statesKey}`;
 	const current = join(vmDir, 'manifest.json');
 	if (!existsSync(current) || JSON.parse(readFileSync(current, 'utf8')).buildKey !== buildKey) {
 		await stage(`install into ${relative(process.cwd(), vmDir) || vmDir}`, () => {
 			rmSync(vmDir, { recursive: true, force: true });
 			cpSync(base, vmDir, { recursive: true, filter: (src) => !src.endsWith('.done') && !src.endsWith('manifest.json') });
-			cpSync(join(snapshot, vmFileNames.state), join(vmDir, vmFileNames.state));
+			cpSync(join(states, 'states'), join(vmDir, 'states'), { recursive: true });
 			writeFileSync(current, JSON.stringify(manifestFor(vmDir, buildKey, debs, baseManifest.kernel), null, 1));
 		});
 	}
 	const manifest: VmManifest = JSON.parse(readFileSync(current, 'utf8'));
 	const total = Object.values(manifest.files).reduce((sum, f) => sum + f.size, 0);
-	console.log(`[vm] static/vm ready: kernel ${manifest.kernel}, ${manifest.packages.length} packages, ${(total / 1e6).toFixed(1)} MB in ${Object.keys(manifest.files).length} files, state ${(manifest.files[vmFileNames.state].size / 1e6).toFixed(1)} MB`);
+	const index: StatesIndex = JSON.parse(readFileSync(join(vmDir, statesIndexPath), 'utf8'));
+	const stateBytes = Object.entries(manifest.files).filter(([path]) => path.startsWith('states/')).reduce((sum, [, f]) => sum + f.size, 0);
+	console.log(`[vm] static/vm ready: kernel ${manifest.kernel}, ${manifest.packages.length} packages, ${(total / 1e6).toFixed(1)} MB in ${Object.keys(manifest.files).length} files, start states ${Object.keys(index.states).join(', ')} in ${(stateBytes / 1e6).toFixed(1)} MB`);
 	console.log(`[vm] total: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -1,11 +1,19 @@
 // Boot the image once in v86, load the container images, and save the machine so nodes restore instead of booting.
-import { spawnSync } from 'node:child_process';
 import { Node } from '../node/node.ts';
 import { localVmFiles } from '../node/local-files.ts';
 import type { VmManifest } from '../node/vm-files.ts';
 
 // `docker import` sets no environment: give the images the PATH every Debian-based image has.
 const pathEnv = `-c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'`;
+
+/**
+ * The page cache a saved node keeps: every restore copies each saved page into a new machine (on this 2-core host
+ * that copy costs more than inflating it), and the download carries them. Clean pages no process maps are dropped,
+ * then what each restore and a student's first command read are brought back: perl and date (the restore's clock
+ * and entropy script) and the docker CLI. Measured on a restored node: the first `docker ps` after the drop took
+ * 1.9 s instead of 1.1 s, the first `docker run` 7.7 s instead of 5.1 s; later ones read the cache again.
+ */
+export const trimPageCache = "sync; echo 1 >/proc/sys/vm/drop_caches; perl -e 1; date >/dev/null; docker version >/dev/null";
 
 /** Commands run through the agent before saving; each must succeed or the build stops. */
 const preparation: { what: string; run: string; timeoutMs: number }[] = [
@@ -32,8 +40,8 @@ const preparation: { what: string; run: string; timeoutMs: number }[] = [
 		run: `docker import ${pathEnv} -c 'CMD ["/usr/local/bin/nginx-start"]' -c 'EXPOSE 80' /usr/share/swarmlab/images/nginx.tar nginx:latest`,
 		timeoutMs: 300_000,
 	},
-	// Drop what the imports read, then page in exactly what a student's first commands need, so the saved
-	// state holds a warm page cache for docker, runc and the shim instead of loading them from disk later.
+	// Drop what the imports read, then run once what a student runs first: docker's first container sets up
+	// what every later one reuses.
 	{ what: 'drop caches', run: 'sync; echo 3 >/proc/sys/vm/drop_caches', timeoutMs: 60_000 },
 	{
 		what: 'warm the page cache',
@@ -50,11 +58,16 @@ const preparation: { what: string; run: string; timeoutMs: number }[] = [
 		].join('\n'),
 		timeoutMs: 600_000,
 	},
+	{ what: 'trim the page cache', run: trimPageCache, timeoutMs: 120_000 },
 ];
 
+/** Who the prepared node is while it is built: nobody a chapter uses. */
+export const baseNode = { name: 'node', ip: '10.0.3.250' };
+
+/** The prepared node's saved state, uncompressed (the state store compresses it with the others). */
 export async function buildSnapshot(vmDir: string, manifest: VmManifest, log: (line: string) => void): Promise<Uint8Array> {
 	const files = await localVmFiles(vmDir, manifest);
-	const node = await Node.boot(files, { name: 'node', ip: '10.0.3.250' }, (n) => {
+	const node = await Node.boot(files, baseNode, (n) => {
 		if (process.env.SWARMLAB_DEBUG) n.console.onData((data) => process.stderr.write(data));
 	});
 	try {
@@ -68,9 +81,7 @@ export async function buildSnapshot(vmDir: string, manifest: VmManifest, log: (l
 		}
 		const raw = new Uint8Array(await node.saveState());
 		log(`state: ${(raw.byteLength / 1e6).toFixed(0)} MB raw`);
-		const compressed = spawnSync('zstd', ['-q', '-c', '-T0', '-19'], { input: raw, maxBuffer: 1 << 30 });
-		if (compressed.status !== 0) throw new Error(`zstd failed: ${compressed.stderr}`);
-		return new Uint8Array(compressed.stdout);
+		return raw;
 	} finally {
 		await node.destroy();
 	}

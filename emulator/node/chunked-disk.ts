@@ -1,4 +1,5 @@
 // A read-mostly disk for v86 made of gzip chunks fetched on demand; writes stay in memory and in saved states.
+import { gunzip } from './inflate.ts';
 import { vmFileNames, type ReadVmFile } from './vm-files.ts';
 
 export interface ChunkedDiskOptions {
@@ -8,11 +9,6 @@ export interface ChunkedDiskOptions {
 	/** Decompressed chunks kept in memory, beyond which the least recently used are dropped. */
 	cacheChunks?: number;
 	onError?: (error: Error) => void;
-}
-
-export async function gunzip(data: Uint8Array): Promise<Uint8Array> {
-	const stream = new Blob([data as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
-	return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 export function chunkReader(read: ReadVmFile) {

@@ -1,11 +1,15 @@
 // Node.js side: the built image in static/vm/ and a worker_threads worker per node.
-import { readFile } from 'node:fs/promises';
+import { buildSync, version as esbuildVersion } from 'esbuild';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { cacheDir, keyOf } from '../image/cache.ts';
 import type { VmFiles } from './node.ts';
-import { loadManifest, type VmManifest } from './vm-files.ts';
+import { savedStateLoader } from './saved-states.ts';
+import { loadManifest, readChecked, sourceReader, type VmManifest } from './vm-files.ts';
 import type { VmWorkerHandle } from './vm-protocol.ts';
 
 /** static/vm, or SWARMLAB_VM_DIR (an image built elsewhere, e.g. to compare two builds). */
@@ -18,11 +22,34 @@ export const defaultVmDir = process.env.SWARMLAB_VM_DIR ?? resolve(import.meta.d
  */
 setFlagsFromString('--liftoff-only');
 
+/**
+ * The worker's code as one JavaScript module, bundled once by esbuild and cached, keyed by the sources it is made of:
+ * loading the TypeScript through tsx's loader in every worker took 0.5 s of CPU per node.
+ */
+function workerBundle(): string {
+	const sources = readdirSync(import.meta.dirname).filter((name) => name.endsWith('.ts')).sort();
+	const key = keyOf(esbuildVersion, ...sources.map((name) => ({ file: join(import.meta.dirname, name) })));
+	const file = join(cacheDir('worker'), `vm-worker-${key}.mjs`);
+	if (!existsSync(file)) {
+		const partial = `${file}.${process.pid}.tmp`;
+		buildSync({
+			entryPoints: [join(import.meta.dirname, 'vm-worker.ts')],
+			bundle: true,
+			format: 'esm',
+			platform: 'node',
+			target: 'node20',
+			outfile: partial,
+			logLevel: 'error',
+			// v86 reads its wasm with require('fs') under Node.js.
+			banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+		});
+		renameSync(partial, file);
+	}
+	return file;
+}
+
 export function spawnThreadWorker(): VmWorkerHandle {
-	// worker_threads do not inherit tsx's loader: a small .mjs registers it, then loads the TypeScript entry.
-	const worker = new Worker(new URL('./thread-boot.mjs', import.meta.url), {
-		workerData: { entry: new URL('./vm-worker.ts', import.meta.url).href },
-	});
+	const worker = new Worker(pathToFileURL(workerBundle()));
 	return {
 		post: (message, transfer) => worker.postMessage(message, transfer as never),
 		onMessage: (handler) => worker.on('message', handler),
@@ -34,11 +61,14 @@ export function spawnThreadWorker(): VmWorkerHandle {
 export const v86WasmPath = () => createRequire(import.meta.url).resolve('v86/build/v86.wasm');
 
 export async function localVmFiles(dir = defaultVmDir, manifest?: VmManifest): Promise<VmFiles> {
-	const read = async (path: string) => new Uint8Array(await readFile(resolve(dir, path)));
+	const source = { kind: 'fs', dir } as const;
+	const read = sourceReader(source);
+	const checkedManifest = manifest ?? (await loadManifest(read));
 	return {
-		manifest: manifest ?? (await loadManifest(read)),
-		source: { kind: 'fs', dir },
+		manifest: checkedManifest,
+		source,
 		wasmPath: v86WasmPath(),
 		spawn: spawnThreadWorker,
+		loadState: savedStateLoader((path) => readChecked(read, checkedManifest, path)),
 	};
 }

@@ -1,6 +1,8 @@
 // One Swarm node: a v86 machine in its own worker, its console, its agent and its NIC, behind one small API.
 import { AgentClient, AgentError, type ExecOptions, type ExecResult } from './agent-client.ts';
-import { identityScript, type NodeIdentity } from './identity.ts';
+import { identityScript, resumeScript, type NodeIdentity } from './identity.ts';
+import type { LoadedState, StartState } from './saved-states.ts';
+import { transferablesOf, type StateParts } from './state-parts.ts';
 import type { VmManifest } from './vm-files.ts';
 import { VmFileError } from './vm-files.ts';
 import type { VmSource, VmToHost, VmWorkerHandle } from './vm-protocol.ts';
@@ -11,6 +13,25 @@ export interface VmFiles {
 	source: VmSource;
 	wasmPath: string;
 	spawn: () => VmWorkerHandle;
+	/** Every node of a saved start state, downloaded and inflated once (emulator/node/saved-states.ts). */
+	loadState(name: StartState): Promise<LoadedState>;
+}
+
+/** What a node restores: a saved machine, and whether that machine already was this node. */
+export interface SavedMachine {
+	/** Makes the saved v86 state, whose buffers are then handed over to the node's worker. */
+	parts(): StateParts;
+	/** Saved by a node of this name, address and MAC: only its clock and entropy need renewing. */
+	sameIdentity: boolean;
+	/** The guest's wall clock when it was saved: a restore never sets it earlier (certificates start there). */
+	savedAt: number;
+}
+
+export interface RestoreOptions {
+	/** The host's idea of now (Date.now by default); the guests' clocks are set from it. */
+	clock?: () => number;
+	/** Sees the node at once, so a caller can show its progress or destroy it before it is ready. */
+	attach?: (node: Node) => void;
 }
 
 export type NodeStatus =
@@ -75,10 +96,13 @@ export class Node {
 	private currentStatus: NodeStatus = { state: 'restoring' };
 	private downloaded = 0;
 	private destroyed = false;
+	private machine: Omit<SavedMachine, 'parts'> = { sameIdentity: false, savedAt: 0 };
+	private started: Promise<unknown> = Promise.resolve();
 
 	private constructor(
 		readonly identity: NodeIdentity,
 		private readonly worker: VmWorkerHandle,
+		private readonly clock: () => number = Date.now,
 	) {
 		this.console = new NodeConsole((data) => worker.post({ type: 'console-in', data }));
 		this.agent = new AgentClient((data) => worker.post({ type: 'agent-in', data }));
@@ -86,13 +110,21 @@ export class Node {
 		worker.onError((error) => this.fail(error.message));
 	}
 
-	/** Start a node from the image's saved state and give it its identity; resolves once its agent answers.
-	 * `attach` sees the node at once, so a caller can show its progress or destroy it before it is ready. */
-	static async restore(files: VmFiles, identity: NodeIdentity, attach?: (node: Node) => void): Promise<Node> {
-		const node = new Node(identity, files.spawn());
-		attach?.(node);
-		await node.start(files, true);
-		await node.applyIdentity();
+	/** A node whose worker starts its machine at once, paused, while the saved state is still on its way:
+	 * `restoreFrom` then puts the state in. */
+	static create(files: VmFiles, identity: NodeIdentity, options: RestoreOptions = {}): Node {
+		const node = new Node(identity, files.spawn(), options.clock);
+		options.attach?.(node);
+		node.started = node.start(files, false);
+		// Seen by whoever awaits restoreFrom; a failure before that must not go unhandled.
+		node.started.catch(() => {});
+		return node;
+	}
+
+	/** Start a node from a saved machine and make it this node; resolves once its agent answers. */
+	static async restore(files: VmFiles, identity: NodeIdentity, machine: SavedMachine, options: RestoreOptions = {}): Promise<Node> {
+		const node = Node.create(files, identity, options);
+		await node.restoreFrom(machine);
 		return node;
 	}
 
@@ -100,14 +132,24 @@ export class Node {
 	static async boot(files: VmFiles, identity: NodeIdentity, attach?: (node: Node) => void): Promise<Node> {
 		const node = new Node(identity, files.spawn());
 		attach?.(node);
-		await node.start(files, false);
+		await node.start(files, true);
 		await node.agent.announced;
 		node.setStatus({ state: 'ready' });
 		return node;
 	}
 
+	/** The first restore of a node made with `create`. */
+	async restoreFrom(machine: SavedMachine) {
+		await this.started;
+		await this.load(machine, 'restoring');
+	}
+
 	get name() {
 		return this.identity.name;
+	}
+
+	get ip() {
+		return this.identity.ip;
 	}
 
 	get status(): NodeStatus {
@@ -143,12 +185,19 @@ export class Node {
 		await this.agent.exec(`stty -F /dev/ttyS0 rows ${Math.floor(rows)} cols ${Math.floor(cols)}`, { timeoutMs: 5000 });
 	}
 
-	/** Back to the saved state with the same identity: whatever the student broke on this node is gone. */
-	async reset() {
-		this.setStatus({ state: 'resetting' });
+	/** Back to the machine it started from, or to another saved machine: whatever the student did on it is gone. */
+	async reset(machine?: SavedMachine) {
 		this.agent.abandon(`node ${this.name} was reset`, 'stopped');
-		await this.request({ type: 'reset' }, 'reset-done');
+		await this.load(machine, 'resetting');
 		this.console.push(new TextEncoder().encode('\r\n'));
+	}
+
+	/** Puts a saved machine (or the one it last had) in the worker, then makes it this node. */
+	private async load(machine: SavedMachine | undefined, status: 'restoring' | 'resetting') {
+		this.setStatus({ state: status });
+		if (machine) this.machine = { sameIdentity: machine.sameIdentity, savedAt: machine.savedAt };
+		const parts = machine?.parts();
+		await this.request({ type: 'restore', parts }, 'restored', parts ? transferablesOf(parts) : []);
 		await this.applyIdentity();
 	}
 
@@ -168,23 +217,32 @@ export class Node {
 		return (message as Extract<VmToHost, { type: 'saved' }>).state;
 	}
 
-	private async start(files: VmFiles, restore: boolean) {
+	private async start(files: VmFiles, boot: boolean) {
 		this.setStatus({ state: 'downloading', bytes: 0 });
 		const started = this.waitFor('started');
-		this.worker.post({ type: 'start', spec: { source: files.source, wasmPath: files.wasmPath, manifest: files.manifest, restore } });
+		this.worker.post({ type: 'start', spec: { source: files.source, wasmPath: files.wasmPath, manifest: files.manifest, boot } });
 		await started;
 		this.setStatus({ state: 'restoring' });
 	}
 
 	private async applyIdentity() {
+		const now = Math.max(this.clock(), this.machine.savedAt);
+		const script = this.machine.sameIdentity ? resumeScript(now) : identityScript(this.identity, now);
 		// The first request after a restore can meet a guest still catching up on time: allow it a while.
-		await this.agent.exec(identityScript(this.identity), { timeoutMs: 60_000 });
+		const result = await this.agent.exec(script, { timeoutMs: 60_000 });
+		if (result.exit !== 0) {
+			const reason = `node ${this.name} could not take its identity (exit ${result.exit}): ${result.stderr.trim()}`;
+			this.fail(reason);
+			throw new Error(reason);
+		}
+		// A saved console sits at a prompt drawn before the save: an empty line draws it again for this terminal.
+		if (this.machine.sameIdentity) this.console.write('\n');
 		this.setStatus({ state: 'ready' });
 	}
 
-	private request(message: Parameters<VmWorkerHandle['post']>[0], reply: VmToHost['type']) {
+	private request(message: Parameters<VmWorkerHandle['post']>[0], reply: VmToHost['type'], transfer: Transferable[] = []) {
 		const waiting = this.waitFor(reply);
-		this.worker.post(message);
+		this.worker.post(message, transfer);
 		return waiting;
 	}
 

@@ -1,4 +1,5 @@
 // The files a node is made of (static/vm/), described by manifest.json, and how to read them from disk or over HTTP.
+import type { VmSource } from './vm-protocol.ts';
 
 export interface FileEntry {
 	size: number;
@@ -24,7 +25,6 @@ export const vmFileNames = {
 	vgaBios: 'vgabios-stdvga.bin',
 	kernel: 'vmlinuz',
 	initrd: 'initrd.gz',
-	state: 'state.bin.zst',
 	// gzip data under a neutral name: static servers label `*.gz` Content-Encoding: gzip and browsers would inflate it.
 	diskChunk: (index: number) => `disk/${index}.chunk`,
 } as const;
@@ -85,4 +85,58 @@ export async function loadManifest(read: ReadVmFile): Promise<VmManifest> {
 		throw new VmFileError('manifest.json', `cannot be read (${(error as Error).message}); build the VM image with \`npm run vm\``);
 	}
 	return parseManifest(new TextDecoder().decode(bytes));
+}
+
+const downloadAttempts = 3;
+
+/** Reads image files from a folder or over HTTP, reporting bytes as they arrive so the page can draw real progress.
+ * An HTTP read that fails is tried again (its bytes taken back from the progress), then fails with every reason. */
+export function sourceReader(source: VmSource, onBytes: (path: string, bytes: number) => void = () => {}): ReadVmFile {
+	if (source.kind === 'fs') {
+		return async (path) => {
+			const fsName = 'node:fs/promises';
+			const { readFile } = await import(/* @vite-ignore */ fsName);
+			const data = new Uint8Array(await readFile(`${source.dir}/${path}`));
+			onBytes(path, data.byteLength);
+			return data;
+		};
+	}
+	return async (path) => {
+		const reasons: string[] = [];
+		for (let attempt = 1; ; attempt++) {
+			let received = 0;
+			try {
+				return await fetchBytes(source.baseUrl + path, (bytes) => {
+					received += bytes;
+					onBytes(path, bytes);
+				});
+			} catch (error) {
+				onBytes(path, -received);
+				reasons.push((error as Error).message);
+				if (attempt === downloadAttempts) throw new Error(`${downloadAttempts} attempts failed: ${reasons.join('; ')}`);
+				await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+			}
+		}
+	};
+}
+
+async function fetchBytes(url: string, onBytes: (bytes: number) => void): Promise<Uint8Array> {
+	const response = await fetch(url);
+	if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+	const parts: Uint8Array[] = [];
+	let total = 0;
+	for (const reader = response.body.getReader(); ; ) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		parts.push(value);
+		total += value.byteLength;
+		onBytes(value.byteLength);
+	}
+	const data = new Uint8Array(total);
+	let offset = 0;
+	for (const part of parts) {
+		data.set(part, offset);
+		offset += part.byteLength;
+	}
+	return data;
 }

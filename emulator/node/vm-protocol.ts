@@ -1,4 +1,5 @@
 // Messages between a node's host-side handle and the worker that runs its v86 machine.
+import type { StateParts } from './state-parts.ts';
 import type { VmManifest } from './vm-files.ts';
 
 /** Where the worker reads static/vm/ files from: a folder (Node.js) or a URL prefix (browser). */
@@ -8,8 +9,8 @@ export interface VmBootSpec {
 	source: VmSource;
 	wasmPath: string;
 	manifest: VmManifest;
-	/** false: cold boot from kernel + initrd (the image build); true: restore the saved state. */
-	restore: boolean;
+	/** true: a cold boot from kernel and initrd (the image build); false: the machine waits, paused, for a `restore`. */
+	boot: boolean;
 }
 
 export type HostToVm =
@@ -18,7 +19,8 @@ export type HostToVm =
 	| { type: 'agent-in'; data: Uint8Array }
 	| { type: 'frame-in'; frame: Uint8Array }
 	| { type: 'save' }
-	| { type: 'reset' }
+	/** Puts a saved state in the machine (its buffers transferred), or back the one it last had, and runs it. */
+	| { type: 'restore'; parts?: StateParts }
 	| { type: 'stop' };
 
 export type VmToHost =
@@ -28,7 +30,7 @@ export type VmToHost =
 	| { type: 'frame-out'; frame: Uint8Array }
 	| { type: 'download'; file: string; bytes: number }
 	| { type: 'saved'; state: ArrayBuffer }
-	| { type: 'reset-done' }
+	| { type: 'restored' }
 	| { type: 'stopped' }
 	| { type: 'error'; message: string; file?: string };
 

@@ -2,13 +2,17 @@
 import { V86 } from 'v86';
 import { ChunkedDisk, chunkReader } from './chunked-disk.ts';
 import { sleepWholeMilliseconds } from './idle-wakeups.ts';
-import type { Endpoint, HostToVm, VmBootSpec, VmSource, VmToHost } from './vm-protocol.ts';
-import { readChecked, vmFileNames, VmFileError, type ReadVmFile } from './vm-files.ts';
+import { yieldWithinWorker, type V86YieldingLoop } from './worker-yield.ts';
+import { restoreParts, type StateParts, type V86Cpu } from './state-parts.ts';
+import type { Endpoint, HostToVm, VmBootSpec, VmToHost } from './vm-protocol.ts';
+import { readChecked, sourceReader, vmFileNames, VmFileError } from './vm-files.ts';
 
 type Port = Endpoint<HostToVm, VmToHost>;
 
+const inNode = typeof process !== 'undefined' && !!process.versions?.node;
+
 async function selfEndpoint(): Promise<Port> {
-	if (typeof process !== 'undefined' && process.versions?.node) {
+	if (inNode) {
 		const threads = 'node:worker_threads';
 		const { parentPort } = await import(/* @vite-ignore */ threads);
 		return {
@@ -22,39 +26,6 @@ async function selfEndpoint(): Promise<Port> {
 		onMessage: (handler) => {
 			scope.onmessage = (event: MessageEvent) => handler(event.data);
 		},
-	};
-}
-
-/** Reads image files, reporting bytes as they arrive so the page can draw real progress. */
-function readerFor(source: VmSource, onBytes: (path: string, bytes: number) => void): ReadVmFile {
-	if (source.kind === 'http') {
-		return async (path) => {
-			const response = await fetch(source.baseUrl + path);
-			if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
-			const parts: Uint8Array[] = [];
-			let total = 0;
-			for (const reader = response.body.getReader(); ; ) {
-				const { done, value } = await reader.read();
-				if (done) break;
-				parts.push(value);
-				total += value.byteLength;
-				onBytes(path, value.byteLength);
-			}
-			const data = new Uint8Array(total);
-			let offset = 0;
-			for (const part of parts) {
-				data.set(part, offset);
-				offset += part.byteLength;
-			}
-			return data;
-		};
-	}
-	return async (path) => {
-		const fsName = 'node:fs/promises';
-		const { readFile } = await import(/* @vite-ignore */ fsName);
-		const data = new Uint8Array(await readFile(`${source.dir}/${path}`));
-		onBytes(path, data.byteLength);
-		return data;
 	};
 }
 
@@ -74,7 +45,10 @@ function serialBatcher(send: (data: Uint8Array) => void) {
 async function main() {
 	const port = await selfEndpoint();
 	let emulator: V86 | undefined;
-	let savedState: ArrayBuffer | undefined;
+	let saved: StateParts | undefined;
+	let restored = false;
+	// v86's machine object is created asynchronously with its wasm and has no public type.
+	const internals = () => emulator as unknown as { v86: V86YieldingLoop & { cpu: V86Cpu } };
 	const fail = (error: unknown) => {
 		const file = error instanceof VmFileError ? error.file : undefined;
 		port.post({ type: 'error', message: (error as Error).message ?? String(error), file });
@@ -82,7 +56,7 @@ async function main() {
 
 	async function start(spec: VmBootSpec) {
 		const began = performance.now();
-		const read = readerFor(spec.source, (file, bytes) => port.post({ type: 'download', file, bytes }));
+		const read = sourceReader(spec.source, (file, bytes) => port.post({ type: 'download', file, bytes }));
 		const { manifest } = spec;
 		const load = (path: string) => readChecked(read, manifest, path);
 		const buffer = (data: Uint8Array) => ({ buffer: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer });
@@ -92,10 +66,8 @@ async function main() {
 			readChunk: chunkReader(load),
 			onError: (error) => fail(new VmFileError('disk', error.message)),
 		});
-		const boot = spec.restore
-			? { initial_state: buffer(await load(vmFileNames.state)) }
-			: { bzimage: buffer(await load(vmFileNames.kernel)), initrd: buffer(await load(vmFileNames.initrd)), cmdline: manifest.cmdline };
-		if (spec.restore) savedState = boot.initial_state!.buffer;
+		// A machine to restore starts paused and waits for its state.
+		const boot = spec.boot ? { bzimage: buffer(await load(vmFileNames.kernel)), initrd: buffer(await load(vmFileNames.initrd)), cmdline: manifest.cmdline } : {};
 		emulator = new V86({
 			wasm_path: spec.wasmPath,
 			memory_size: manifest.memoryMB * 1024 * 1024,
@@ -107,7 +79,7 @@ async function main() {
 			uart1: true,
 			net_device: { type: 'virtio' },
 			preserve_mac_from_state_image: true,
-			autostart: true,
+			autostart: spec.boot,
 			disable_keyboard: true,
 			disable_mouse: true,
 			disable_speaker: true,
@@ -122,8 +94,8 @@ async function main() {
 			port.post({ type: 'frame-out', frame: copy }, [copy.buffer]);
 		});
 		emulator.add_listener('emulator-loaded', () => {
-			// v86's main loop object is created asynchronously with its wasm and has no public type.
-			sleepWholeMilliseconds((emulator as unknown as { v86: Parameters<typeof sleepWholeMilliseconds>[0] }).v86);
+			if (!inNode) yieldWithinWorker(internals().v86);
+			sleepWholeMilliseconds(internals().v86);
 			port.post({ type: 'started', ms: performance.now() - began });
 		});
 	}
@@ -146,9 +118,17 @@ async function main() {
 			case 'save':
 				emulator!.save_state().then((state) => port.post({ type: 'saved', state }, [state]), fail);
 				break;
-			case 'reset':
-				if (!savedState || !emulator) return fail(new Error('reset needs a node restored from a snapshot'));
-				emulator.restore_state(savedState.slice(0)).then(() => port.post({ type: 'reset-done' }), fail);
+			case 'restore':
+				saved = message.parts ?? saved;
+				if (!saved || !emulator) return fail(new Error('no saved state to restore'));
+				try {
+					restoreParts(internals().v86.cpu, saved, !restored);
+					restored = true;
+					void emulator.run();
+					port.post({ type: 'restored' });
+				} catch (error) {
+					fail(error);
+				}
 				break;
 			case 'stop':
 				Promise.resolve(emulator?.destroy()).finally(() => port.post({ type: 'stopped' }));

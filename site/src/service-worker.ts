@@ -3,7 +3,8 @@
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
 // Offline: the app is cached when installed; machine files are cached as they are fetched (network first, so a
-// rebuilt image is never mixed with an old one while online).
+// rebuilt image is never mixed with an old one while online), except the saved states' packs, which are named by
+// their content and never change: those are served from the cache once there, neither downloaded nor stored again.
 import { build, files, prerendered, version } from '$service-worker';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
@@ -34,11 +35,17 @@ async function networkFirst(request: Request, cacheName: string): Promise<Respon
 	}
 }
 
+async function cacheFirst(request: Request, cacheName: string): Promise<Response> {
+	const cached = await caches.match(request, { cacheName });
+	return cached ?? networkFirst(request, cacheName);
+}
+
 sw.addEventListener('fetch', (event) => {
 	const url = new URL(event.request.url);
 	if (event.request.method !== 'GET' || url.origin !== sw.location.origin) return;
 	if (url.pathname.includes('/vm/')) {
-		event.respondWith(networkFirst(event.request, machineCache));
+		const immutable = url.pathname.endsWith('.pack');
+		event.respondWith(immutable ? cacheFirst(event.request, machineCache) : networkFirst(event.request, machineCache));
 		return;
 	}
 	event.respondWith(caches.match(event.request).then((cached) => cached ?? networkFirst(event.request, appCache)));

@@ -4,7 +4,7 @@
 // untimed before each timed run of A/B (e.g. restart dockerd with another environment).
 import { parseArgs } from 'node:util';
 import { localVmFiles } from '../../emulator/node/local-files.ts';
-import { Node } from '../../emulator/node/node.ts';
+import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
 import { sh } from '../vm/swarm-commands.ts';
 import { median } from './median.ts';
 
@@ -18,7 +18,8 @@ if (!a || !b || !(runs > 0)) {
 	console.error("usage: ab-commands.ts [--runs N] [--before-a CMD] [--before-b CMD] 'COMMAND A' 'COMMAND B'");
 	process.exit(2);
 }
-const node = await Node.restore(await localVmFiles(), { name: 'bench', ip: '10.0.3.62' });
+const cluster = await Cluster.restore({ nodes: defaultNodes.slice(0, 1), files: await localVmFiles(), start: 'fresh' });
+const node = cluster.node('manager');
 try {
 	const variants = [
 		{ command: a, before: values['before-a'], times: [] as number[] },
@@ -36,6 +37,6 @@ try {
 	const [A, B] = variants;
 	console.log(JSON.stringify({ a, b, aMs: median(A.times), bMs: median(B.times), aRuns: A.times, bRuns: B.times }));
 } finally {
-	await node.destroy();
+	await cluster.stop();
 }
 process.exit(0);

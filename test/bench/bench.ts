@@ -1,11 +1,12 @@
-// `npm run --silent bench -- --json [--only node|cluster]`: measures a node and a 3-node cluster, prints one JSON object.
-import { statSync } from 'node:fs';
+// `npm run --silent bench -- --json [--only node|restore|cluster]`: measures the saved states, a node, the restored swarm and a
+// 3-node cluster that forms its own swarm; prints one JSON object.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
+import { waitAllReady } from '../../emulator/cluster/swarm.ts';
 import { defaultVmDir, localVmFiles } from '../../emulator/node/local-files.ts';
-import { Node } from '../../emulator/node/node.ts';
-import { vmFileNames } from '../../emulator/node/vm-files.ts';
+import { parseStatesIndex, stateDownloadBytes, statesIndexPath } from '../../emulator/node/saved-states.ts';
 import { formSwarm, runOnOverlay, sh } from '../vm/swarm-commands.ts';
 import { median } from './median.ts';
 
@@ -38,12 +39,25 @@ async function medianOf(runs: number, fn: () => Promise<unknown>) {
 }
 const pingTimes = (text: string) => [...text.matchAll(/time=([\d.]+) ms/g)].map((m) => Number(m[1]));
 
+/** What the saved states weigh: all of them together (the root disk's chunks apart), and what three fresh nodes need. */
+async function stateSizes() {
+	const { manifest } = await localVmFiles();
+	const index = parseStatesIndex(readFileSync(join(defaultVmDir, statesIndexPath)));
+	const sizeOf = (path: string) => manifest.files[path].size;
+	return {
+		stateBytesTotal: Object.entries(manifest.files).filter(([path]) => path.startsWith('states/')).reduce((sum, [, f]) => sum + f.size, 0),
+		freshStateBytes: stateDownloadBytes(index, ['fresh'], sizeOf),
+		swarmStateBytes: stateDownloadBytes(index, ['swarm'], sizeOf),
+	};
+}
+
 async function benchNode() {
 	const files = await localVmFiles();
 	const start = performance.now();
-	const node = await Node.restore(files, { name: 'bench', ip: '10.0.3.62' });
+	const cluster = await Cluster.restore({ nodes: defaultNodes.slice(0, 1), files, start: 'fresh' });
+	const node = cluster.node('manager');
 	const nodeRestoreMs = Math.round(performance.now() - start);
-	while (!node.console.text().includes('root@bench')) await new Promise((r) => setTimeout(r, 20));
+	while (!node.console.text().includes('root@manager')) await new Promise((r) => setTimeout(r, 20));
 	const nodePromptMs = Math.round(performance.now() - start);
 	log(`restore ${nodeRestoreMs} ms, prompt ${nodePromptMs} ms`);
 	const idleNodeHostCores = await hostCoresWhileIdle(10_000);
@@ -63,18 +77,31 @@ async function benchNode() {
 		dockerCliMs,
 		dockerRunFirstMs,
 		dockerRunMs,
-		stateBytes: statSync(join(defaultVmDir, vmFileNames.state)).size,
 		guestMemUsedMB: Number(used),
 		hostRssMB: rssMB(),
-		nodeBytesRead: node.bytesDownloaded,
 	};
-	await node.destroy();
+	await cluster.stop();
 	return result;
+}
+
+/** The saved swarm restored (agents answering), then how long until the manager sees three nodes Ready and a service runs. */
+async function benchRestoredSwarm() {
+	const files = await localVmFiles();
+	const [cluster, clusterRestoreMs] = await timed(() => Cluster.restore({ nodes: defaultNodes, files, start: 'swarm', log }));
+	try {
+		const manager = cluster.node('manager');
+		const [, swarmReadyMs] = await timed(() => waitAllReady(manager, 3));
+		const [, restoredServiceMs] = await timed(() => sh(manager, 'docker service create --quiet --name first --replicas 3 nginx'));
+		log(`swarm restored in ${clusterRestoreMs} ms, 3 Ready ${swarmReadyMs} ms later, a 3-replica service in ${restoredServiceMs} ms`);
+		return { clusterRestoreMs, swarmReadyMs, restoredServiceMs };
+	} finally {
+		await cluster.stop();
+	}
 }
 
 async function benchCluster() {
 	const files = await localVmFiles();
-	const [cluster, clusterStartMs] = await timed(() => Cluster.start({ nodes: defaultNodes, files, log }));
+	const [cluster, clusterStartMs] = await timed(() => Cluster.restore({ nodes: defaultNodes, files, start: 'fresh', log }));
 	const [manager, worker1, worker2] = defaultNodes.map((n) => cluster.node(n.name));
 	try {
 		const [, swarmFormMs] = await timed(() => formSwarm(manager, [worker1, worker2]));
@@ -122,8 +149,11 @@ async function benchCluster() {
 	}
 }
 
-const results: Record<string, unknown> = {};
-if (values.only !== 'cluster') Object.assign(results, await benchNode());
-if (values.only !== 'node') Object.assign(results, await benchCluster());
+const only = values.only;
+if (only !== undefined && !['node', 'restore', 'cluster'].includes(only)) throw new Error(`--only takes node, restore or cluster, not "${only}"`);
+const results: Record<string, unknown> = await stateSizes();
+if (!only || only === 'node') Object.assign(results, await benchNode());
+if (!only || only === 'restore') Object.assign(results, await benchRestoredSwarm());
+if (!only || only === 'cluster') Object.assign(results, await benchCluster());
 process.stdout.write(JSON.stringify(results, null, values.json ? 0 : 2) + '\n');
 process.exit(0);

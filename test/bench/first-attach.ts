@@ -1,10 +1,10 @@
-// `npm run --silent bench:attach -- [--runs N] [--json]`: on N fresh 3-node clusters, forms a swarm, creates an
+// `npm run --silent bench:attach -- [--runs N] [--json]`: on N clusters restored in the saved swarm, creates an
 // attachable overlay and runs the first `docker run -d --network` of each node once, without retrying, as a student
 // would. Swarmkit gives a network attachment a fixed 20 s; this counts how often each node makes it, and how long it took.
 import { parseArgs } from 'node:util';
 import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
 import { localVmFiles } from '../../emulator/node/local-files.ts';
-import { formSwarm, sh } from '../vm/swarm-commands.ts';
+import { sh } from '../vm/swarm-commands.ts';
 import { median } from './median.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } } });
@@ -20,10 +20,9 @@ const log = (line: string) => {
 const files = await localVmFiles();
 const attempts: { run: number; node: string; ok: boolean; ms: number; error?: string }[] = [];
 for (let run = 1; run <= runs; run++) {
-	const cluster = await Cluster.start({ nodes: defaultNodes, files });
+	const cluster = await Cluster.restore({ nodes: defaultNodes, files, start: 'swarm' });
 	const [manager, ...workers] = defaultNodes.map((n) => cluster.node(n.name));
 	try {
-		await formSwarm(manager, workers);
 		await sh(manager, 'docker network create -d overlay --attachable first-net');
 		for (const node of [manager, ...workers]) {
 			const start = performance.now();

@@ -94,3 +94,33 @@ describe('chapter 1 on real machines', () => {
 		for (const id of passedBeforeReset) await expect.poll(() => checkpoint(id).getAttribute('data-status'), { timeout: 20_000 }).toBe('passed');
 	});
 });
+
+describe('a chapter that starts from a swarm', () => {
+	/** The page has restored the chapter's start state and run its setup: checkpoints can be graded. */
+	const chapterReady = () => expect.poll(() => page.getByTestId('lab').getAttribute('data-preparation'), { timeout: 300_000, interval: 500 }).toBe('ready');
+	/** The manager sees the three nodes Ready: asked again every few seconds, as a student would, for two minutes at most. */
+	const threeReady = () =>
+		expect.poll(async () => {
+			await typeInto('manager', "clear; docker node ls --format '{{.Hostname}}={{.Status}}' | sort | tr '\\n' ' '");
+			await page.waitForTimeout(4000);
+			return terminalText(page, 'manager');
+		}, { timeout: 120_000, interval: 1000 }).toMatch(/manager=Ready worker1=Ready worker2=Ready/);
+
+	test('opens with the three nodes in one swarm, and a service deploys on it', { timeout: 900_000 }, async () => {
+		await page.goto(`${site.url}en/labs/overlay-service/`);
+		await page.getByTestId('split-view').check({ force: true });
+		await chapterReady();
+		await threeReady();
+		await typeInto('manager', "docker service create -d --quiet --name hello --replicas 3 nginx >/dev/null; until [ \"$(docker service ls -f name=hello --format '{{.Replicas}}')\" = 3/3 ]; do sleep 1; done; echo deployed-$((6 * 7))");
+		await waitForTerminalText(page, 'manager', /deployed-42/, 600_000);
+	});
+
+	test('after a reload the page restores the swarm again, without the service', { timeout: 900_000 }, async () => {
+		await page.reload();
+		await page.getByTestId('split-view').check({ force: true });
+		await chapterReady();
+		await threeReady();
+		await typeInto('manager', 'echo services=$(docker service ls -q | wc -l)');
+		await waitForTerminalText(page, 'manager', /services=0/, 120_000);
+	});
+});

@@ -117,6 +117,7 @@ describe('broken chapters name the file and line to fix', () => {
 		['nested-command', 'en.md', 20, 'must stand at the top level'],
 		['bad-output-reference', 'chapter.yaml', 27, '{{stdout:address}} needs an earlier step with id: address'],
 		['declared-order', 'chapter.yaml', 14, 'checkpoint "version" is declared where the prose places "pinged"'],
+		['partial-swarm', 'chapter.yaml', 3, 'a swarm start restores the saved swarm of manager, worker1, worker2'],
 	])('%s → %s:%i', (fixture, file, line, problem) => {
 		const [first] = errorsOf(() => loadChapter(join(fixtures, fixture, '01-sample')));
 		expect(first.file).toBe(`${fixture}/01-sample/${file}`);

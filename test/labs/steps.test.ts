@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { startSteps, swarmSteps } from '../../site/src/lib/labs/start-state.ts';
 import { outputReferences, runSteps, StepError, substituteOutputs } from '../../site/src/lib/labs/steps.ts';
 import type { Exec, ExecResult } from '../../site/src/lib/labs/types.ts';
 
@@ -63,29 +62,5 @@ describe('running steps', () => {
 	test('a reference to an output nobody produced is a StepError', async () => {
 		const { exec } = recorder();
 		await expect(runSteps([{ node: 'manager', run: 'echo {{stdout:nope}}' }], exec)).rejects.toBeInstanceOf(StepError);
-	});
-});
-
-describe('start states', () => {
-	test('fresh runs only the chapter setup', () => {
-		expect(startSteps({ start: 'fresh', nodes, setup: [{ node: 'manager', run: 'true' }] })).toEqual([{ node: 'manager', run: 'true' }]);
-	});
-
-	test('swarm: init on the manager, a join per worker with the token, then wait for every node Ready', () => {
-		const steps = swarmSteps(nodes);
-		expect(steps.map((step) => `${step.node}$ ${step.run.split(' ').slice(0, 3).join(' ')}`)).toEqual([
-			'manager$ docker swarm init',
-			'manager$ docker swarm join-token',
-			'worker1$ docker swarm join',
-			'worker2$ docker swarm join',
-			'manager$ for i in',
-		]);
-		// A join the CLI leaves to finish in the background is waited for.
-		expect(steps[2].run).toMatch(/^docker swarm join --token \{\{stdout:worker-token\}\} --advertise-addr 10\.0\.3\.63 10\.0\.3\.62:2377 \|\| until .*LocalNodeState.* = active/);
-		expect(steps[4].run).toContain('-ge 3 ]');
-	});
-
-	test('swarm without a manager is refused', () => {
-		expect(() => swarmSteps(nodes.slice(1))).toThrow(/needs a node named manager/);
 	});
 });

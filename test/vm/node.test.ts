@@ -1,20 +1,26 @@
 import { rmSync, unlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { localVmFiles } from '../../emulator/node/local-files.ts';
-import { Node } from '../../emulator/node/node.ts';
-import { VmFileError } from '../../emulator/node/vm-files.ts';
+import { Cluster } from '../../emulator/cluster/cluster.ts';
+import { defaultVmDir, localVmFiles } from '../../emulator/node/local-files.ts';
+import type { Node, VmFiles } from '../../emulator/node/node.ts';
+import { parseStatesIndex, statesIndexPath } from '../../emulator/node/saved-states.ts';
 import { linkedImageCopy, requireImage, stripAnsi, waitFor } from './vm-fixture.ts';
 
-describe('one node restored from the snapshot', () => {
+/** One node from the prepared `base` state, which receives its identity (as a sandbox's fourth and fifth nodes do). */
+const restoreOne = async (files: VmFiles, spec: { name: string; ip: string }) => Cluster.restore({ nodes: [spec], files, start: 'base' });
+
+describe('one node restored from the prepared base state', () => {
+	let cluster: Cluster;
 	let node: Node;
 
 	beforeAll(async () => {
-		node = await Node.restore(await requireImage(), { name: 'manager', ip: '10.0.3.62' });
+		cluster = await restoreOne(await requireImage(), { name: 'manager', ip: '10.0.3.62' });
+		node = cluster.node('manager');
 	});
 
 	afterAll(async () => {
-		await node?.destroy();
+		await cluster?.stop();
 	});
 
 	test('docker info answers: engine 26 or newer, crun by default, overlay2, cgroup v2, swarm inactive', async () => {
@@ -80,10 +86,12 @@ describe('a damaged image is named, never booted', () => {
 		unlinkSync(path);
 		writeFileSync(path, bytes);
 	};
+	const index = parseStatesIndex(readFileSync(join(defaultVmDir, statesIndexPath)));
+	const basePack = index.packs[index.states.base.packs[0]].file;
 	test.each([
-		['missing state', 'state.bin.zst', (path: string) => unlinkSync(path)],
+		['missing pack of the saved state', basePack, (path: string) => unlinkSync(path)],
 		['truncated BIOS', 'bios.bin', (path: string) => replace(path, (bytes) => bytes.subarray(0, 1000))],
-		['corrupted state', 'state.bin.zst', (path: string) => replace(path, (bytes) => {
+		['corrupted block map', index.states.base.map, (path: string) => replace(path, (bytes) => {
 			bytes[bytes.length >> 1] ^= 0xff;
 			return bytes;
 		})],
@@ -91,9 +99,7 @@ describe('a damaged image is named, never booted', () => {
 		const dir = linkedImageCopy();
 		try {
 			damage(join(dir, file));
-			const restoring = Node.restore(await localVmFiles(dir), { name: 'broken', ip: '10.0.3.99' });
-			await expect(restoring).rejects.toBeInstanceOf(VmFileError);
-			await expect(restoring).rejects.toThrow(file);
+			await expect(restoreOne(await localVmFiles(dir), { name: 'broken', ip: '10.0.3.99' })).rejects.toThrow(`VM file "${file}"`);
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}

@@ -1,7 +1,7 @@
 // Shared by the tests that boot real guests: the built image, or a clear failure telling how to build it.
-import { existsSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { defaultVmDir, localVmFiles } from '../../emulator/node/local-files.ts';
 
 export function requireImage() {
@@ -11,10 +11,16 @@ export function requireImage() {
 	return localVmFiles();
 }
 
-/** A copy of static/vm made of links, so one file can be removed or damaged without touching the real image. */
+/** A copy of static/vm made of links to its files (folders are real), so one file can be removed or damaged
+ * without touching the real image. */
 export function linkedImageCopy(): string {
 	const dir = mkdtempSync(join(tmpdir(), 'swarmlab-vm-'));
-	for (const name of readdirSync(defaultVmDir)) symlinkSync(join(defaultVmDir, name), join(dir, name));
+	for (const entry of readdirSync(defaultVmDir, { recursive: true, withFileTypes: true })) {
+		const from = join(entry.parentPath, entry.name);
+		const to = join(dir, relative(defaultVmDir, from));
+		if (entry.isDirectory()) mkdirSync(to, { recursive: true });
+		else symlinkSync(from, to);
+	}
 	return dir;
 }
 

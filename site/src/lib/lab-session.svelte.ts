@@ -2,7 +2,6 @@
 import { clusterExec, graderContext, type LabCluster } from '$lib/labs/cluster-context.ts';
 import { evaluateCheckpoint, type GraderContext, type VerdictStatus } from '$lib/labs/grader.ts';
 import type { Message } from '$lib/labs/messages.ts';
-import { startSteps } from '$lib/labs/start-state.ts';
 import { runStep } from '$lib/labs/steps.ts';
 import type { Checkpoint } from '$lib/labs/types.ts';
 import type { LabChapter } from '$lib/chapter-views.ts';
@@ -66,12 +65,13 @@ class LabSession {
 		}
 		if (this.preparedOn === cluster) return;
 		const owner = machines.owner;
-		if (owner === null) void this.prepare(false);
+		// Machines nobody used yet: restored in this chapter's start state, or reset to it.
+		if (owner === null) void this.prepare(machines.startState !== chapter.start);
 		else if (owner.kind === 'chapter' && owner.id === chapter.id) this.keep();
 		else this.preparation = { state: 'choice', previous: owner };
 	}
 
-	/** Brings the machines to the chapter's start state (after putting every node back to its saved state when `reset`). */
+	/** Brings the machines to the chapter's start state: every node restored to it first when `reset`, then the chapter's setup. */
 	async prepare(reset: boolean) {
 		const chapter = this.chapter;
 		const cluster = machines.cluster;
@@ -83,9 +83,9 @@ class LabSession {
 		try {
 			if (reset) {
 				this.preparation = { state: 'resetting' };
-				await machines.resetAll();
+				await machines.restoreAll(chapter.start);
 			}
-			const steps = startSteps(chapter);
+			const steps = chapter.setup;
 			const exec = clusterExec(asLabCluster(cluster));
 			const outputs = new Map<string, string>();
 			for (const [index, step] of steps.entries()) {

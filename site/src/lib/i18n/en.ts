@@ -70,7 +70,10 @@ export const en = {
 	'checkpoint.error': 'The check itself failed: {reason}',
 
 	'prepare.running': 'Preparing the machines for this chapter: step {step} of {total}.',
-	'prepare.resetting': 'Resetting the machines to their saved state…',
+	'prepare.resetting': 'Putting the machines back to this chapter’s saved start…',
+	'prepare.restart': 'Start the machines over',
+	'prepare.restartTitle': 'Put every machine back to this chapter’s start, in seconds. Your checkpoints stay passed.',
+	'prepare.restartConfirm': 'Put every machine back to this chapter’s start? What you did on them is lost; your checkpoints stay passed.',
 	'prepare.failed': 'The machines could not be brought to this chapter’s starting state: {reason}',
 	'prepare.retry': 'Reset and try again',
 	'prepare.otherState': 'The machines still hold what you did in {previous}. This chapter starts from {start}.',

@@ -72,7 +72,10 @@ export const fr = {
 	'checkpoint.error': 'La vérification elle-même a échoué : {reason}',
 
 	'prepare.running': 'Préparation des machines pour ce chapitre : étape {step} sur {total}.',
-	'prepare.resetting': 'Remise des machines dans leur état enregistré…',
+	'prepare.resetting': 'Retour des machines à l’état de départ enregistré du chapitre…',
+	'prepare.restart': 'Recommencer sur des machines remises à zéro',
+	'prepare.restartTitle': 'Remet chaque machine dans l’état de départ de ce chapitre, en quelques secondes. Vos points de contrôle restent validés.',
+	'prepare.restartConfirm': 'Remettre chaque machine dans l’état de départ de ce chapitre ? Ce que vous y avez fait est perdu ; vos points de contrôle restent validés.',
 	'prepare.failed': 'Impossible d’amener les machines dans l’état de départ du chapitre : {reason}',
 	'prepare.retry': 'Réinitialiser et réessayer',
 	'prepare.otherState': 'Les machines gardent ce que vous avez fait dans {previous}. Ce chapitre part {start}.',

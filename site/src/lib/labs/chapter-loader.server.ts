@@ -2,12 +2,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { chapterSchema, nodesSchema, type ChapterYaml } from './chapter-schema.ts';
-import { knownNodes, nodeByName } from './known-nodes.ts';
+import { knownNodeNames, knownNodes, nodeByName } from './known-nodes.ts';
 import { ErrorSink, LabError } from './lab-error.ts';
 import { checkPlacements, checkTexts, type LanguageFile } from './placement-checks.ts';
 import { renderInline, renderProse } from './prose.ts';
 import { splitFrontmatter } from './frontmatter.ts';
-import { swarmSteps } from './start-state.ts';
 import { outputReferences } from './steps.ts';
 import { languages, type Chapter, type ChapterNode, type ChapterText, type Language } from './types.ts';
 import { YamlSource, fieldName, type DescribePath } from './yaml-source.ts';
@@ -149,9 +148,11 @@ function checkChapterYaml(chapter: ChapterYaml, nodes: ChapterNode[], yaml: Yaml
 		if (ids.has(id)) sink.add(yaml.lineOf(['checkpoints', i, 'id']), `checkpoint "${id}" is declared twice`);
 		ids.add(id);
 	});
-	const hasManager = nodes.some((node) => node.name === 'manager');
-	if (chapter.start === 'swarm' && !hasManager) sink.add(yaml.lineOf(['start']), 'a swarm start needs the manager node');
-	const outputs = new Set<string>(chapter.start === 'swarm' && hasManager ? swarmSteps(nodes).flatMap((step) => (step.id ? [step.id] : [])) : []);
+	// The swarm start state is saved with all three nodes in it: a chapter that leaves one out would see it Down.
+	if (chapter.start === 'swarm' && nodes.length !== knownNodes.length) {
+		sink.add(yaml.lineOf(['start']), `a swarm start restores the saved swarm of ${knownNodeNames.join(', ')}: list them all in nodes, or start fresh`);
+	}
+	const outputs = new Set<string>();
 	const checked = new Set<string>();
 	const walk = (list: 'setup' | 'solution', items: ChapterYaml['solution']) =>
 		items.forEach((item, i) => {

@@ -1,11 +1,8 @@
-// The machines a chapter may use, with their fixed underlay addresses.
+// The machines a chapter may use, with their fixed underlay addresses: the emulator's three default nodes.
+import { defaultNodes } from '../../../../emulator/cluster/nodes.ts';
 import type { ChapterNode } from './types.ts';
 
-export const knownNodes: readonly ChapterNode[] = [
-	{ name: 'manager', ip: '10.0.3.62' },
-	{ name: 'worker1', ip: '10.0.3.63' },
-	{ name: 'worker2', ip: '10.0.3.64' },
-];
+export const knownNodes: readonly ChapterNode[] = defaultNodes;
 
 export const knownNodeNames = knownNodes.map((node) => node.name);
 

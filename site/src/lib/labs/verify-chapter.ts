@@ -2,7 +2,6 @@
 import { clusterExec, graderContext, type LabCluster } from './cluster-context.ts';
 import { evaluateCheckpoint, type Verdict, type VerdictStatus } from './grader.ts';
 import { formatMessage } from './messages.ts';
-import { startSteps } from './start-state.ts';
 import { runStep, runSteps } from './steps.ts';
 import { languages, type Chapter, type Checkpoint, type Exec } from './types.ts';
 
@@ -48,9 +47,9 @@ export async function verifyChapter(chapter: Chapter, cluster: LabCluster, optio
 
 	const exec = clusterExec(cluster);
 	const outputs = new Map<string, string>();
-	log(`${chapter.folder}: bringing the cluster to its start state (${chapter.start})`);
+	log(`${chapter.folder}: running the chapter's setup on its ${chapter.start} start state`);
 	try {
-		await runSteps(startSteps(chapter), exec, outputs);
+		await runSteps(chapter.setup, exec, outputs);
 	} catch (error) {
 		report.problems.push(`start state: ${(error as Error).message}`);
 		return report;

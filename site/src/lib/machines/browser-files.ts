@@ -1,7 +1,8 @@
 // The browser's VmFiles: the image served at <site>/vm/, the v86 wasm as bundled by Vite, one module Web Worker per node.
 import wasmUrl from 'v86/build/v86.wasm?url';
 import type { VmFiles } from '$emulator/node/node.ts';
-import { parseManifest, type VmManifest } from '$emulator/node/vm-files.ts';
+import { savedStateLoader } from '$emulator/node/saved-states.ts';
+import { parseManifest, readChecked, sourceReader, type VmManifest } from '$emulator/node/vm-files.ts';
 import type { VmWorkerHandle } from '$emulator/node/vm-protocol.ts';
 import { MachinesError } from './problem.ts';
 
@@ -49,17 +50,16 @@ export function spawnWebWorker(): VmWorkerHandle {
 	};
 }
 
-/** `onSpawn` sees every worker as it is created, before the node behind it is handed out. */
-export function browserVmFiles(vmUrl: string, manifest: VmManifest, onSpawn?: (handle: VmWorkerHandle) => void): VmFiles {
+/** `onBytes` sees the saved states' bytes as they arrive: one download for all nodes, drawn as each node's progress. */
+export function browserVmFiles(vmUrl: string, manifest: VmManifest, onBytes: (bytes: number) => void): VmFiles {
+	const source = { kind: 'http', baseUrl: vmUrl } as const;
+	const read = sourceReader(source, (_path, bytes) => onBytes(bytes));
 	return {
 		manifest,
-		source: { kind: 'http', baseUrl: vmUrl },
+		source,
+		loadState: savedStateLoader((path) => readChecked(read, manifest, path)),
 		// The worker lives under another URL: give it an absolute address.
 		wasmPath: new URL(wasmUrl, location.href).href,
-		spawn: () => {
-			const handle = spawnWebWorker();
-			onSpawn?.(handle);
-			return handle;
-		},
+		spawn: spawnWebWorker,
 	};
 }

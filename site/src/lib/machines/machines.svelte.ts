@@ -2,9 +2,9 @@
 import { resolve } from '$app/paths';
 import type { Node, NodeStatus } from '$emulator/node/node.ts';
 import { problemOf, type MachinesProblem } from './problem.ts';
-import type { Cluster, ClusterNodeSpec, EarlyStatus } from './runtime.ts';
+import type { Cluster, ClusterNodeSpec, StartState } from './runtime.ts';
 
-export type { ClusterNodeSpec };
+export type { ClusterNodeSpec, StartState };
 
 export type MachineStatus =
 	| { state: 'idle' }
@@ -21,13 +21,7 @@ export type MachinesPhase = 'idle' | 'starting' | 'running' | 'failed';
 export type MachinesOwner = { kind: 'chapter'; id: string } | { kind: 'sandbox' };
 
 /** Names and addresses of the machines the sandbox can run, in order (the first three are the chapters' nodes). */
-export const sandboxNodes: readonly ClusterNodeSpec[] = [
-	{ name: 'manager', ip: '10.0.3.62' },
-	{ name: 'worker1', ip: '10.0.3.63' },
-	{ name: 'worker2', ip: '10.0.3.64' },
-	{ name: 'worker3', ip: '10.0.3.65' },
-	{ name: 'worker4', ip: '10.0.3.66' },
-];
+export { allNodes as sandboxNodes } from '$emulator/cluster/nodes.ts';
 
 export function sameNodes(a: readonly ClusterNodeSpec[], b: readonly ClusterNodeSpec[]): boolean {
 	return a.length === b.length && a.every((spec, i) => spec.name === b[i].name && spec.ip === b[i].ip);
@@ -40,6 +34,8 @@ class Machines {
 	statuses = $state<Record<string, MachineStatus>>({});
 	problem = $state.raw<MachinesProblem | null>(null);
 	owner = $state.raw<MachinesOwner | null>(null);
+	/** The saved state the running machines were restored (or last reset) to. */
+	startState = $state.raw<StartState>('fresh');
 	cluster = $state.raw<Cluster | undefined>(undefined);
 	/** Guest memory per machine, known once the image's manifest is read. */
 	memoryMB = $state<number | undefined>(undefined);
@@ -49,22 +45,23 @@ class Machines {
 	private bytesBeforeStart = 0;
 	private unsubscribers: (() => void)[] = [];
 
-	/** Starts these machines if nothing runs; joins a start of the same machines; leaves a different cluster alone (the page asks first). */
-	ensure(specs: readonly ClusterNodeSpec[]): Promise<Cluster | undefined> {
-		if (this.phase === 'idle') return this.start(specs);
+	/** Restores these machines in `start` if nothing runs; joins a start of the same machines; leaves a different cluster alone (the page asks first). */
+	ensure(specs: readonly ClusterNodeSpec[], start: StartState): Promise<Cluster | undefined> {
+		if (this.phase === 'idle') return this.start(specs, start);
 		if (!sameNodes(specs, this.specs)) return Promise.resolve(undefined);
 		if (this.phase === 'starting') return this.starting ?? Promise.resolve(undefined);
 		return Promise.resolve(this.cluster);
 	}
 
-	/** Stops whatever runs, then restores `specs` from the image. */
-	start(specs: readonly ClusterNodeSpec[]): Promise<Cluster | undefined> {
+	/** Stops whatever runs, then restores `specs` from the image's saved `start` state. */
+	start(specs: readonly ClusterNodeSpec[], start: StartState): Promise<Cluster | undefined> {
 		this.stop();
 		const generation = this.generation;
 		this.phase = 'starting';
 		this.specs = specs;
+		this.startState = start;
 		this.statuses = Object.fromEntries(specs.map((spec) => [spec.name, { state: 'downloading', bytes: 0, total: 0 }]));
-		this.starting = this.run(specs, generation);
+		this.starting = this.run(specs, start, generation);
 		return this.starting;
 	}
 
@@ -85,7 +82,7 @@ class Machines {
 
 	/** Starts the same machines again after a failure. */
 	retry() {
-		return this.start(this.specs);
+		return this.start(this.specs, this.startState);
 	}
 
 	node(name: string): Node | undefined {
@@ -113,16 +110,26 @@ class Machines {
 		}
 	}
 
-	async resetAll() {
-		await Promise.all((this.cluster?.nodeNames ?? []).map((name) => this.resetNode(name)));
+	/** Every node back to a saved start state at once (the chapter's start, after something else ran here). */
+	async restoreAll(start: StartState) {
+		const cluster = this.cluster;
+		if (!cluster) return;
+		try {
+			await cluster.reset(start);
+			this.startState = start;
+		} catch (error) {
+			for (const name of cluster.nodeNames) this.statuses[name] = { state: 'error', reason: (error as Error).message };
+			throw error;
+		}
 	}
 
-	private async run(specs: readonly ClusterNodeSpec[], generation: number): Promise<Cluster | undefined> {
+	private async run(specs: readonly ClusterNodeSpec[], start: StartState, generation: number): Promise<Cluster | undefined> {
 		const current = () => generation === this.generation;
 		try {
 			const { startCluster } = await import('./runtime.ts');
 			const cluster = await startCluster({
 				nodes: [...specs],
+				start,
 				vmUrl: new URL(`${resolve('/')}vm/`, location.href).href,
 				onManifest: (manifest, bytes) => {
 					if (!current()) return;
@@ -130,8 +137,11 @@ class Machines {
 					this.bytesBeforeStart = bytes;
 					for (const spec of specs) this.statuses[spec.name] = { state: 'downloading', bytes: 0, total: bytes };
 				},
-				onEarlyStatus: (name, status: EarlyStatus) => {
-					if (current()) this.statuses[name] = status;
+				onBytes: (bytes) => {
+					if (!current()) return;
+					// One download serves every node; once it is complete the nodes restore.
+					const status: MachineStatus = bytes >= this.bytesBeforeStart ? { state: 'restoring' } : { state: 'downloading', bytes, total: this.bytesBeforeStart };
+					for (const spec of specs) this.statuses[spec.name] = status;
 				},
 			});
 			if (!current()) {
@@ -159,7 +169,8 @@ class Machines {
 	}
 
 	private view(status: NodeStatus): MachineStatus {
-		return status.state === 'downloading' ? { state: 'downloading', bytes: status.bytes, total: this.bytesBeforeStart } : status;
+		// A node's own downloads (its BIOS) are small and come after the shared state's: it is restoring.
+		return status.state === 'downloading' ? { state: 'restoring' } : status;
 	}
 }
 

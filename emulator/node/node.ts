@@ -228,8 +228,9 @@ export class Node {
 	private async applyIdentity() {
 		const now = Math.max(this.clock(), this.machine.savedAt);
 		const script = this.machine.sameIdentity ? resumeScript(now) : identityScript(this.identity, now);
-		// The first request after a restore can meet a guest still catching up on time: allow it a while.
-		const result = await this.agent.exec(script, { timeoutMs: 60_000 });
+		// The first request after a restore meets a guest whose JIT starts cold, and in a browser with V8's defaults
+		// three such guests took over a minute to answer it: allow five.
+		const result = await this.agent.exec(script, { timeoutMs: 300_000 });
 		if (result.exit !== 0) {
 			const reason = `node ${this.name} could not take its identity (exit ${result.exit}): ${result.stderr.trim()}`;
 			this.fail(reason);

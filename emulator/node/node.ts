@@ -121,13 +121,6 @@ export class Node {
 		return node;
 	}
 
-	/** Start a node from a saved machine and make it this node; resolves once its agent answers. */
-	static async restore(files: VmFiles, identity: NodeIdentity, machine: SavedMachine, options: RestoreOptions = {}): Promise<Node> {
-		const node = Node.create(files, identity, options);
-		await node.restoreFrom(machine);
-		return node;
-	}
-
 	/** Cold boot from kernel and initrd (used by the image build); resolves when the agent announces itself. */
 	static async boot(files: VmFiles, identity: NodeIdentity, attach?: (node: Node) => void): Promise<Node> {
 		const node = new Node(identity, files.spawn());
@@ -284,7 +277,4 @@ export class Node {
 		this.statuses.emit(status);
 	}
 
-	get bytesDownloaded() {
-		return this.downloaded;
-	}
 }

@@ -276,5 +276,4 @@ export class Node {
 		this.currentStatus = status;
 		this.statuses.emit(status);
 	}
-
 }

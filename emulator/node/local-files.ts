@@ -68,6 +68,7 @@ export async function localVmFiles(dir = defaultVmDir, manifest?: VmManifest): P
 		manifest: checkedManifest,
 		source,
 		wasmPath: v86WasmPath(),
+		jit: true,
 		spawn: spawnThreadWorker,
 		loadState: savedStateLoader((path) => readChecked(read, checkedManifest, path)),
 	};

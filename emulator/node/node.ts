@@ -12,6 +12,12 @@ export interface VmFiles {
 	manifest: VmManifest;
 	source: VmSource;
 	wasmPath: string;
+	/**
+	 * v86's JIT turns hot guest code into new wasm modules all the time. It pays only where those modules stay on
+	 * V8's baseline compiler (Node.js, `--liftoff-only`); with V8's defaults, as in a student's browser, TurboFan
+	 * re-optimises each of them and the guest runs five times slower than with no JIT at all.
+	 */
+	jit: boolean;
 	spawn: () => VmWorkerHandle;
 	/** Every node of a saved start state, downloaded and inflated once (emulator/node/saved-states.ts). */
 	loadState(name: StartState): Promise<LoadedState>;
@@ -213,7 +219,7 @@ export class Node {
 	private async start(files: VmFiles, boot: boolean) {
 		this.setStatus({ state: 'downloading', bytes: 0 });
 		const started = this.waitFor('started');
-		this.worker.post({ type: 'start', spec: { source: files.source, wasmPath: files.wasmPath, manifest: files.manifest, boot } });
+		this.worker.post({ type: 'start', spec: { source: files.source, wasmPath: files.wasmPath, manifest: files.manifest, boot, jit: files.jit } });
 		await started;
 		this.setStatus({ state: 'restoring' });
 	}

@@ -11,6 +11,8 @@ export interface VmBootSpec {
 	manifest: VmManifest;
 	/** true: a cold boot from kernel and initrd (the image build); false: the machine waits, paused, for a `restore`. */
 	boot: boolean;
+	/** Whether v86 compiles hot guest code into wasm modules of its own (see VmFiles.jit). */
+	jit: boolean;
 }
 
 export type HostToVm =

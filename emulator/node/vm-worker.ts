@@ -84,6 +84,7 @@ async function main() {
 			disable_mouse: true,
 			disable_speaker: true,
 			acpi: false,
+			disable_jit: !spec.jit,
 		} as never);
 		const consoleOut = serialBatcher((data) => port.post({ type: 'console-out', data }, [data.buffer]));
 		const agentOut = serialBatcher((data) => port.post({ type: 'agent-out', data }, [data.buffer]));

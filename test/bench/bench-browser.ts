@@ -86,7 +86,7 @@ async function workloadUnderNode() {
 
 const server = await serveStatic(await ensureMainSite());
 const result: Record<string, number> = {};
-const browser = await launchChromium({ v8Defaults: true });
+const browser = await launchChromium();
 try {
 	const cold = await pageToPrompts(browser.context, server);
 	const warm = await pageToPrompts(browser.context, server);
@@ -102,7 +102,7 @@ try {
 	await browser.close();
 }
 // A new profile: nothing cached.
-const coldBrowser = await launchChromium({ v8Defaults: true });
+const coldBrowser = await launchChromium();
 try {
 	result.chapterReadyColdMs = await chapterReady(coldBrowser.context, server);
 	result.chapterReadyWarmMs = await chapterReady(coldBrowser.context, server);

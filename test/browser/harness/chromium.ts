@@ -16,11 +16,6 @@ const chromiumArgs = [
 	'--disable-component-update',
 	'--disable-sync',
 ];
-/**
- * As for the nodes under Node.js (emulator/node/local-files.ts): on a 2-core host TurboFan re-optimising v86's
- * generated wasm takes half the CPU three guests need. The browser benchmark keeps V8's defaults, as a student has.
- */
-const baselineWasmOnly = '--js-flags=--liftoff-only';
 
 export interface Browser {
 	context: BrowserContext;
@@ -28,13 +23,13 @@ export interface Browser {
 }
 
 /** `test/browser/ensure-chromium.sh` installs the browser when it is missing. */
-export async function launchChromium(options: { locale?: string; v8Defaults?: boolean } = {}): Promise<Browser> {
+export async function launchChromium(options: { locale?: string } = {}): Promise<Browser> {
 	const profile = await mkdtemp(join(tmpdir(), 'swarmlab-chromium-'));
 	// Playwright passes the profile as --user-data-dir itself; it refuses that flag in args.
 	const context = await chromium.launchPersistentContext(profile, {
 		executablePath: chromiumPath,
 		headless: true,
-		args: options.v8Defaults ? chromiumArgs : [...chromiumArgs, baselineWasmOnly],
+		args: chromiumArgs,
 		viewport: { width: 1280, height: 720 },
 		locale: options.locale ?? 'en-US',
 		acceptDownloads: true,

@@ -60,6 +60,8 @@ export function browserVmFiles(vmUrl: string, manifest: VmManifest, onBytes: (by
 		loadState: savedStateLoader((path) => readChecked(read, manifest, path)),
 		// The worker lives under another URL: give it an absolute address.
 		wasmPath: new URL(wasmUrl, location.href).href,
+		// A page cannot keep V8 on its baseline compiler: v86's interpreter alone is faster (emulator/node/node.ts).
+		jit: false,
 		spawn: spawnWebWorker,
 	};
 }

@@ -5,6 +5,7 @@ import type { LoadedState, StartState } from './saved-states.ts';
 import { transferablesOf, type StateParts } from './state-parts.ts';
 import type { VmManifest } from './vm-files.ts';
 import { VmFileError } from './vm-files.ts';
+import { ShellMarks } from './shell-marks.ts';
 import type { VmSource, VmToHost, VmWorkerHandle } from './vm-protocol.ts';
 
 /** Everything needed to start machines from one built image, in Node.js or in a browser. */
@@ -66,6 +67,8 @@ const scrollbackBytes = 64 * 1024;
 /** The student's terminal line: bytes in and out of the node's first serial port. */
 export class NodeConsole {
 	private readonly output = new Emitter<Uint8Array>();
+	private readonly commandEnds = new Emitter<number>();
+	private readonly marks = new ShellMarks((exitCode) => this.commandEnds.emit(exitCode));
 	private history = new Uint8Array(0);
 
 	constructor(private readonly send: (data: Uint8Array) => void) {}
@@ -76,6 +79,11 @@ export class NodeConsole {
 
 	onData(listener: Listener<Uint8Array>): () => void {
 		return this.output.on(listener);
+	}
+
+	/** A command run at the prompt (typed, or by a run button) ended; the listener gets its exit status. */
+	onCommandEnd(listener: Listener<number>): () => void {
+		return this.commandEnds.on(listener);
 	}
 
 	/** The most recent output, for a terminal attached late and for tests. */
@@ -89,6 +97,7 @@ export class NodeConsole {
 		if (keep > 0) joined.set(this.history.subarray(this.history.length - keep));
 		joined.set(data.subarray(Math.max(0, data.length - joined.length)), Math.max(0, keep));
 		this.history = joined;
+		this.marks.scan(data);
 		this.output.emit(data);
 	}
 }

@@ -1,7 +1,7 @@
 // A student on chapter 1 with three real machines in Chromium: prompts, run buttons, a typed command, a reset, a reload.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, type Browser } from './harness/chromium.ts';
 import { terminalText, waitForNodeState, waitForTerminalText } from './harness/machines.ts';
@@ -122,5 +122,47 @@ describe('a chapter that starts from a swarm', () => {
 		await threeReady();
 		await typeInto('manager', 'echo services=$(docker service ls -q | wc -l)');
 		await waitForTerminalText(page, 'manager', /services=0/, 120_000);
+	});
+
+	test('run buttons alone, never Check, pass every command and capture checkpoint, each within 10 s of its command', { timeout: 2_400_000 }, async () => {
+		const commandsEnded = async (node: string) => Number(await page.getByTestId(`terminal-${node}`).getAttribute('data-commands-ended'));
+		/** Clicks a command block's run button and waits for its last line to end at the prompt; returns when it did. */
+		async function runBlock(block: Locator) {
+			const node = (await block.getAttribute('data-node'))!;
+			const lines = (await block.locator('code').innerText()).split('\n').filter((line) => line.trim()).length;
+			const before = await commandsEnded(node);
+			await block.locator('button.run').click();
+			await expect.poll(() => commandsEnded(node), { timeout: 600_000, interval: 200 }).toBeGreaterThanOrEqual(before + lines);
+			return Date.now();
+		}
+		let lastBlock: Locator | undefined;
+		let lastEnd = 0;
+		const items = await page.locator('figure.command, section.checkpoint').all();
+		for (const item of items) {
+			const testId = await item.getAttribute('data-testid');
+			if (!testId?.startsWith('checkpoint-')) {
+				lastBlock = item;
+				lastEnd = await runBlock(item);
+				continue;
+			}
+			// Questions wait for the student's answer; every other checkpoint grades itself.
+			if ((await item.getByTestId(`answer-${testId.slice('checkpoint-'.length)}`).count()) > 0) continue;
+			// A slow swarm may need the section's last command again, as a student would run `docker service ls` again.
+			for (let attempt = 1; ; attempt++) {
+				const passed = await expect
+					.poll(() => item.getAttribute('data-status'), { timeout: 10_000, interval: 200 })
+					.toBe('passed')
+					.then(() => true, () => false);
+				if (passed) {
+					expect(Date.now() - lastEnd).toBeLessThan(10_500);
+					break;
+				}
+				expect(attempt, `${testId} not passed: ${await item.innerText()}`).toBeLessThan(20);
+				lastEnd = await runBlock(lastBlock!);
+			}
+		}
+		// Never a Check button: nothing was ever shown as being checked by the student.
+		for (const id of ['overlay-created', 'web-converged', 'mesh-everywhere', 'ingress-vxlan', 'overlay-peers', 'service-moved'])
+			expect(await checkpoint(id).getAttribute('data-status')).toBe('passed');
 	});
 });

@@ -1,4 +1,5 @@
 // The open chapter on the running machines: bringing them to its start state, then grading its checkpoints (kept across languages).
+import { checkpointParts, GradingQueue, pendingInCurrentPart, wireHint, type RoundScope } from '$lib/labs/auto-grading.ts';
 import { clusterExec, graderContext, type LabCluster } from '$lib/labs/cluster-context.ts';
 import { evaluateCheckpoint, type GraderContext, type VerdictStatus } from '$lib/labs/grader.ts';
 import type { Message } from '$lib/labs/messages.ts';
@@ -29,12 +30,16 @@ export type CheckState = { status: 'checking' } | { status: VerdictStatus; text:
 // The cluster type the grader helpers expect is structural: the emulator's Cluster has that shape.
 const asLabCluster = (cluster: Cluster): LabCluster => cluster;
 
+/** How often the wire is looked at for frames that may pass a capture checkpoint (host-side counting only). */
+const wirePollMs = 2000;
+
 class LabSession {
 	chapter = $state.raw<LabChapter | undefined>(undefined);
 	preparation = $state.raw<Preparation>({ state: 'waiting' });
 	checks = $state<Record<string, CheckState>>({});
 	private grader: GraderContext | undefined;
 	private preparedOn: Cluster | undefined;
+	private stopAutomaticGrading: () => void = () => {};
 
 	/** The lab page opens its chapter; the same chapter in another language keeps the machines' state and the results. */
 	open(chapter: LabChapter) {
@@ -43,7 +48,7 @@ class LabSession {
 		if (same) return;
 		progress.visit(chapter.id);
 		this.checks = {};
-		this.grader = undefined;
+		this.setGrader(undefined);
 		this.preparedOn = undefined;
 		this.preparation = { state: 'waiting' };
 	}
@@ -59,7 +64,7 @@ class LabSession {
 		}
 		if (machines.phase !== 'running' || !cluster) {
 			this.preparedOn = undefined;
-			this.grader = undefined;
+			this.setGrader(undefined);
 			this.preparation = { state: 'waiting' };
 			return;
 		}
@@ -77,7 +82,7 @@ class LabSession {
 		const cluster = machines.cluster;
 		if (!chapter || !cluster) return;
 		this.preparedOn = cluster;
-		this.grader = undefined;
+		this.setGrader(undefined);
 		machines.owner = { kind: 'chapter', id: chapter.id };
 		const stale = () => this.chapter?.id !== chapter.id || machines.cluster !== cluster;
 		try {
@@ -94,7 +99,7 @@ class LabSession {
 				await runStep(step, exec, outputs);
 			}
 			if (stale()) return;
-			this.grader = graderContext(asLabCluster(cluster), cluster.now());
+			this.setGrader(graderContext(asLabCluster(cluster), cluster.now()), cluster);
 			this.preparation = { state: 'ready' };
 		} catch (error) {
 			if (!stale()) this.preparation = { state: 'failed', reason: (error as Error).message };
@@ -108,15 +113,20 @@ class LabSession {
 		if (!chapter || !cluster) return;
 		machines.owner = { kind: 'chapter', id: chapter.id };
 		this.preparedOn = cluster;
-		this.grader = graderContext(asLabCluster(cluster), cluster.now());
+		this.setGrader(graderContext(asLabCluster(cluster), cluster.now()), cluster);
 		this.preparation = { state: 'ready' };
 	}
 
-	async check(checkpoint: Checkpoint, answer?: string) {
+	/**
+	 * Grades a checkpoint. `automatic`: asked by a command that ended, not by the student: nothing is shown while it
+	 * runs, and only a pass is kept (a step not done yet is not a failure to report).
+	 */
+	async check(checkpoint: Checkpoint, answer?: string, automatic = false) {
 		const chapter = this.chapter;
 		const cluster = machines.cluster;
 		const id = checkpoint.id;
 		if (!chapter || this.checks[id]?.status === 'checking') return;
+		if (automatic && (this.checks[id]?.status === 'passed' || !this.grader || !cluster)) return;
 		const at = () => new Date().toISOString();
 		if (machines.phase !== 'running' || !cluster) {
 			this.checks[id] = { status: 'unavailable', text: { kind: 'page', key: 'checkpoint.noMachines' }, at: at() };
@@ -127,7 +137,7 @@ class LabSession {
 			this.checks[id] = { status: 'unavailable', text: { kind: 'page', key: 'checkpoint.notPrepared' }, at: at() };
 			return;
 		}
-		this.checks[id] = { status: 'checking' };
+		if (!automatic) this.checks[id] = { status: 'checking' };
 		let result: CheckState;
 		try {
 			const verdict = await evaluateCheckpoint(checkpoint, grader, answer);
@@ -137,9 +147,50 @@ class LabSession {
 			result = { status: 'unavailable', text: { kind: 'error', reason: (error as Error).message }, at: at() };
 		}
 		if (this.chapter?.id !== chapter.id) return;
+		if (automatic && (result.status !== 'passed' || this.checks[id]?.status === 'checking')) return;
 		if (result.status === 'passed' && machines.cluster === cluster) grader.stepStartedAt = cluster.now();
 		this.checks[id] = result;
 		progress.record(chapter.id, id, result.status, chapter.checkpoints.map((cp) => cp.id));
+	}
+
+	/** The grader of a prepared chapter, and with it automatic grading on that cluster; `undefined` stops both. */
+	private setGrader(grader: GraderContext | undefined, cluster?: Cluster) {
+		this.stopAutomaticGrading();
+		this.stopAutomaticGrading = () => {};
+		this.grader = grader;
+		const chapter = this.chapter;
+		if (grader && cluster && chapter) this.stopAutomaticGrading = this.gradeAutomatically(chapter, cluster, grader);
+	}
+
+	/**
+	 * When a command ends at any node's prompt (typed, or by a run button), the pending checkpoints of the part of the
+	 * chapter the student is in are graded, one at a time; capture checkpoints also when frames they count arrive.
+	 */
+	private gradeAutomatically(chapter: LabChapter, cluster: Cluster, grader: GraderContext): () => void {
+		const parts = checkpointParts(chapter.text.segments);
+		const candidates = () => pendingInCurrentPart(parts, chapter.checkpoints, (id) => this.checks[id]?.status === 'passed');
+		const queue = new GradingQueue(async (scope: RoundScope) => {
+			for (const checkpoint of candidates()) {
+				if (scope === 'captures' && checkpoint.kind !== 'capture') continue;
+				if (this.grader !== grader) return;
+				await this.check(checkpoint, undefined, true);
+			}
+		});
+		const unsubscribers = cluster.nodeNames.map((name) => cluster.node(name).console.onCommandEnd(() => queue.request('all')));
+		const framesSeen = new Map<string, number>();
+		const wireWatch = setInterval(() => {
+			for (const checkpoint of candidates()) {
+				if (checkpoint.kind !== 'capture' || checkpoint.none) continue;
+				const since = checkpoint.since === 'step' ? grader.stepStartedAt : grader.chapterStartedAt;
+				const count = cluster.capture.count({ ...wireHint(checkpoint), since });
+				if (count > (framesSeen.get(checkpoint.id) ?? 0)) queue.request('captures');
+				framesSeen.set(checkpoint.id, count);
+			}
+		}, wirePollMs);
+		return () => {
+			clearInterval(wireWatch);
+			for (const unsubscribe of unsubscribers) unsubscribe();
+		};
 	}
 }
 

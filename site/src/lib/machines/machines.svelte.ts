@@ -37,6 +37,8 @@ class Machines {
 	/** The saved state the running machines were restored (or last reset) to. */
 	startState = $state.raw<StartState>('fresh');
 	cluster = $state.raw<Cluster | undefined>(undefined);
+	/** Commands run at each node's prompt that have ended, as the shell marks them (emulator/node/shell-marks.ts). */
+	commandsEnded = $state<Record<string, number>>({});
 	/** Guest memory per machine, known once the image's manifest is read. */
 	memoryMB = $state<number | undefined>(undefined);
 
@@ -153,6 +155,8 @@ class Machines {
 				const node = cluster.node(name);
 				this.statuses[name] = this.view(node.status);
 				this.unsubscribers.push(node.onStatus((status) => (this.statuses[name] = this.view(status))));
+				this.commandsEnded[name] = 0;
+				this.unsubscribers.push(node.console.onCommandEnd(() => (this.commandsEnded[name] += 1)));
 			}
 			this.phase = 'running';
 			return cluster;

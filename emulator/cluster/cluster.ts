@@ -36,6 +36,9 @@ export class CaptureView {
 	match(filter: FrameFilter = {}) {
 		return matchFrames(this.ring.records(), filter);
 	}
+	lostUpTo() {
+		return this.ring.lostUpTo;
+	}
 	now() {
 		return this.clock();
 	}

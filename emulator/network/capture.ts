@@ -37,6 +37,7 @@ export class CaptureRing {
 	private next = 0;
 	private count = 0;
 	private seen = 0;
+	private lostTime = -Infinity;
 
 	constructor({ capacity }: CaptureOptions) {
 		if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`capture capacity must be a positive integer, got ${capacity}`);
@@ -46,6 +47,8 @@ export class CaptureRing {
 
 	/** Takes ownership of the record and its frame bytes (the switch already copied them). */
 	push(record: CaptureRecord) {
+		const overwritten = this.slots[this.next];
+		if (overwritten) this.lostTime = Math.max(this.lostTime, overwritten.time);
 		this.slots[this.next] = record;
 		this.next = (this.next + 1) % this.capacity;
 		this.count = Math.min(this.count + 1, this.capacity);
@@ -65,6 +68,7 @@ export class CaptureRing {
 
 	/** Forget the kept records; `total` keeps counting, so a view can tell how many it missed. */
 	clear() {
+		for (const record of this.records()) this.lostTime = Math.max(this.lostTime, record.time);
 		this.slots.fill(undefined);
 		this.next = 0;
 		this.count = 0;
@@ -72,6 +76,11 @@ export class CaptureRing {
 
 	get size(): number {
 		return this.count;
+	}
+
+	/** The time of the newest record overwritten or cleared: a window that starts later has every frame. */
+	get lostUpTo(): number {
+		return this.lostTime;
 	}
 
 	/** Records ever pushed, including those overwritten or cleared. */

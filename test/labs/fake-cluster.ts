@@ -35,7 +35,11 @@ export class FakeCluster implements LabCluster {
 		};
 	}
 
+	/** Frames up to this time count as dropped from the capture. */
+	lostUpTo = -Infinity;
+
 	readonly capture = {
+		lostUpTo: () => this.lostUpTo,
 		count: (filter: CaptureFilter & { since?: number }) => {
 			this.filters.push(filter);
 			return this.frames.filter(

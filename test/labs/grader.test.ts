@@ -9,7 +9,7 @@ interface Frame {
 }
 
 /** A grader context over scripted command results and a list of frames; records what the grader asked. */
-function fakeContext(results: Record<string, ExecResult | Error>, frames: Frame[] = []) {
+function fakeContext(results: Record<string, ExecResult | Error>, frames: Frame[] = [], lostUpTo = -Infinity) {
 	const asked: { command: string; filter?: CaptureFilter; since?: number }[] = [];
 	const ctx: GraderContext = {
 		exec: async (node, command) => {
@@ -23,6 +23,7 @@ function fakeContext(results: Record<string, ExecResult | Error>, frames: Frame[
 			asked.push({ command: 'count', filter, since });
 			return frames.filter((f) => f.time >= since && (!filter.proto || f.proto === filter.proto) && (filter.vni === undefined || f.vni === filter.vni)).length;
 		},
+		framesLostUpTo: () => lostUpTo,
 		chapterStartedAt: 100,
 		stepStartedAt: 500,
 	};
@@ -42,6 +43,8 @@ describe('exec checkpoints', () => {
 		['stdout does not match', { stdout: '^active true$' }, out('inactive false\n'), 'failed', 'stdout-mismatch'],
 		['forbidden output present', { stdoutNot: '^my-overlay$' }, out('my-overlay-2\nmy-overlay\n'), 'failed', 'stdout-forbidden'],
 		['forbidden output absent', { stdoutNot: '^my-overlay$' }, out('my-overlay-2\n'), 'passed', 'exec-passed'],
+		['forbidden output absent, but the command failed (a dead dockerd)', { stdoutNot: '^my-overlay$' }, out('', 1), 'failed', 'exit-mismatch'],
+		['forbidden output absent, with the exit code the author allows', { stdoutNot: '^my-overlay$', exit: 1 }, out('', 1), 'passed', 'exec-passed'],
 		['agent rejects', { exit: 0 }, unreachable, 'unavailable', 'node-unavailable'],
 	] as const)('%s → %s', async (_, expectation, result, status, code) => {
 		const { ctx } = fakeContext({ 'manager$ check': result });
@@ -78,8 +81,10 @@ describe('capture checkpoints', () => {
 	test.each([
 		['since the chapter started', { min: 3 }, 'passed', 'frames-seen', 3],
 		['since the step started', { min: 3, since: 'step' as const }, 'failed', 'frames-missing', 1],
-		['none, with frames', { none: true }, 'failed', 'frames-forbidden', 3],
-		['none, on a silent wire', { none: true, filter: { proto: 'esp' as const } }, 'passed', 'no-frames', undefined],
+		['none, with frames', { none: true, evidence: { proto: 'vxlan' as const } }, 'failed', 'frames-forbidden', 3],
+		['none, the traffic in question seen', { none: true, filter: { proto: 'esp' as const }, evidence: { proto: 'tcp' as const } }, 'passed', 'no-frames', undefined],
+		// Workers unplugged: nothing crossed the wire at all, which proves nothing.
+		['none, on a silent wire', { none: true, filter: { proto: 'vxlan' as const, vni: 9 }, evidence: { proto: 'esp' as const } }, 'failed', 'no-evidence', undefined],
 		['a fixed VNI', { filter: { proto: 'vxlan' as const, vni: 4097 } }, 'passed', 'frames-seen', 1],
 	])('%s', async (_, fields, status, code, count) => {
 		const { ctx } = fakeContext({}, frames);
@@ -104,6 +109,16 @@ describe('capture checkpoints', () => {
 		const { ctx } = fakeContext({ 'manager$ vni-of test-net': result }, frames);
 		const verdict = await evaluateCheckpoint(live, ctx);
 		expect([verdict.status, verdict.detail.code]).toEqual([status, code]);
+	});
+
+	test('a window that starts before frames were dropped from the capture cannot be evaluated, pass or none', async () => {
+		for (const fields of [{ min: 1 }, { none: true, evidence: { proto: 'tcp' as const } }]) {
+			const { ctx } = fakeContext({}, frames, 150);
+			const verdict = await evaluateCheckpoint(cp(fields), ctx);
+			expect([verdict.status, verdict.detail.code]).toEqual(['unavailable', 'capture-window-lost']);
+			// The step's window (from 500) is still whole.
+			expect((await evaluateCheckpoint(cp({ ...fields, since: 'step' }), ctx)).status).not.toBe('unavailable');
+		}
 	});
 
 	test('a capture that cannot be read is unavailable', async () => {

@@ -34,6 +34,18 @@ test('clear forgets the records but not how many were seen', () => {
 	expect(ring.records().map((r) => r.seq)).toEqual([5]);
 });
 
+test('knows up to when frames were dropped, by overwriting or clearing', () => {
+	const ring = new CaptureRing({ capacity: 3 });
+	for (let seq = 0; seq < 3; seq++) ring.push(record(seq));
+	expect(ring.lostUpTo).toBe(-Infinity);
+	ring.push(record(3));
+	ring.push(record(4));
+	// seq 0 and 1 (times 0 and 10) were overwritten: a window from 11 on is whole.
+	expect(ring.lostUpTo).toBe(10);
+	ring.clear();
+	expect(ring.lostUpTo).toBe(40);
+});
+
 test.each([0, -1, 2.5, Number.NaN])('capacity %s is refused', (capacity) => {
 	expect(() => new CaptureRing({ capacity })).toThrow(`capture capacity must be a positive integer, got ${capacity}`);
 });

@@ -104,9 +104,13 @@ export function chapterSchema(chapterNodes: readonly string[]) {
 			min: z.number().int().min(1).optional(),
 			none: z.literal(true, { error: 'none is either absent or true' }).optional(),
 			since: z.enum(['chapter', 'step'], { error: 'since is "chapter" or "step"' }).default('chapter'),
+			evidence: filter.optional(),
 		})
 		.superRefine((c, ctx) => {
 			if (c.none && c.min !== undefined) ctx.addIssue({ code: 'custom', message: 'none and min exclude each other', path: ['none'] });
+			if (c.none && !c.evidence)
+				ctx.addIssue({ code: 'custom', message: 'none needs evidence: a filter for the traffic that must have flowed (a silent wire proves nothing)', path: ['none'] });
+			if (!c.none && c.evidence) ctx.addIssue({ code: 'custom', message: 'evidence goes with none only', path: ['evidence'] });
 		})
 		.transform(({ min, none, ...rest }) => ({ ...rest, min: min ?? 1, none: none ?? false }));
 

@@ -7,7 +7,11 @@ export interface LabCluster {
 	node(name: string): {
 		exec(command: string, options?: { timeoutMs?: number }): Promise<{ exit: number; stdout: string; stderr: string }>;
 	};
-	capture: { count(filter: CaptureFilter & { since?: number }): number };
+	capture: {
+		count(filter: CaptureFilter & { since?: number }): number;
+		/** Frames up to this time may have been dropped (the capture keeps a bounded number). */
+		lostUpTo(): number;
+	};
 	/** The switch clock, in ms: the time base of captures. */
 	now(): number;
 }
@@ -25,6 +29,7 @@ export function graderContext(cluster: LabCluster, chapterStartedAt = cluster.no
 	return {
 		exec: clusterExec(cluster),
 		countFrames: (filter, sinceMs) => cluster.capture.count({ ...filter, since: sinceMs }),
+		framesLostUpTo: () => cluster.capture.lostUpTo(),
 		chapterStartedAt,
 		stepStartedAt: chapterStartedAt,
 	};

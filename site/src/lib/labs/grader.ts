@@ -1,11 +1,13 @@
 // Decides a checkpoint from the machines' live state and the wire, through injected exec and capture functions (browser and Node).
 import { message, type Message } from './messages.ts';
-import type { CaptureCheckpoint, CaptureFilter, Checkpoint, Exec, ExecCheckpoint, QuestionCheckpoint } from './types.ts';
+import type { CaptureCheckpoint, CaptureFilter, ChapterCaptureFilter, Checkpoint, Exec, ExecCheckpoint, QuestionCheckpoint } from './types.ts';
 
 export interface GraderContext {
 	exec: Exec;
 	/** Frames matching `filter` seen at or after `sinceMs` (switch clock). */
 	countFrames(filter: CaptureFilter, sinceMs: number): number;
+	/** Frames up to this time (switch clock) may have been dropped from the capture: a window must start after it. */
+	framesLostUpTo(): number;
 	/** When the cluster reached the chapter's start state (switch clock). */
 	chapterStartedAt: number;
 	/** When the current step began: the previous checkpoint passed, or the chapter started. */
@@ -54,8 +56,9 @@ async function evaluateExec(checkpoint: ExecCheckpoint, ctx: GraderContext): Pro
 	const ran = await run(ctx, node, checkpoint.run, checkpoint.timeoutMs);
 	if (!ran.ok) return ran.verdict;
 	const output = ran.stdout.slice(0, excerptLength);
-	if (expect.exit !== undefined && ran.exit !== expect.exit)
-		return failed(message('exit-mismatch', { node, expected: expect.exit, actual: ran.exit, output }));
+	// Output that lacks a line proves nothing when the command failed (a dead dockerd prints nothing): 0 unless told.
+	const exit = expect.exit ?? (expect.stdoutNot !== undefined ? 0 : undefined);
+	if (exit !== undefined && ran.exit !== exit) return failed(message('exit-mismatch', { node, expected: exit, actual: ran.exit, output }));
 	if (expect.stdout !== undefined && !new RegExp(expect.stdout, 'm').test(ran.stdout))
 		return failed(message('stdout-mismatch', { node, pattern: expect.stdout, output }));
 	if (expect.stdoutNot !== undefined) {
@@ -66,25 +69,43 @@ async function evaluateExec(checkpoint: ExecCheckpoint, ctx: GraderContext): Pro
 	return passed(message('exec-passed', { node }));
 }
 
-async function evaluateCapture(checkpoint: CaptureCheckpoint, ctx: GraderContext): Promise<Verdict> {
-	const { vni, ...rest } = checkpoint.filter;
+/** The filter as the capture takes it: a VNI to read from a node is read now. */
+async function resolveFilter(written: ChapterCaptureFilter, ctx: GraderContext): Promise<{ ok: true; filter: CaptureFilter } | { ok: false; verdict: Verdict }> {
+	const { vni, ...rest } = written;
 	const filter: CaptureFilter = rest;
 	if (typeof vni === 'number') filter.vni = vni;
 	else if (vni) {
 		const ran = await run(ctx, vni.node, vni.run);
-		if (!ran.ok) return ran.verdict;
+		if (!ran.ok) return ran;
 		const found = ran.exit === 0 ? /\d+/.exec(ran.stdout) : null;
-		if (!found) return failed(message('vni-unreadable', { node: vni.node, output: ran.stdout.slice(0, excerptLength) }));
+		if (!found) return { ok: false, verdict: failed(message('vni-unreadable', { node: vni.node, output: ran.stdout.slice(0, excerptLength) })) };
 		filter.vni = Number(found[0]);
 	}
+	return { ok: true, filter };
+}
+
+async function evaluateCapture(checkpoint: CaptureCheckpoint, ctx: GraderContext): Promise<Verdict> {
 	const since = checkpoint.since === 'step' ? ctx.stepStartedAt : ctx.chapterStartedAt;
+	const resolved = await resolveFilter(checkpoint.filter, ctx);
+	if (!resolved.ok) return resolved.verdict;
+	const filter = resolved.filter;
+	const evidence = checkpoint.evidence && (await resolveFilter(checkpoint.evidence, ctx));
+	if (evidence && !evidence.ok) return evidence.verdict;
 	let count: number;
+	let evidenceCount = 0;
 	try {
+		// Frames dropped from the capture since the window opened would make any count a guess.
+		if (since <= ctx.framesLostUpTo()) return unavailable(message('capture-window-lost'));
 		count = ctx.countFrames(filter, since);
+		if (evidence) evidenceCount = ctx.countFrames(evidence.filter, since);
 	} catch (error) {
 		return unavailable(message('capture-unavailable', { reason: reasonOf(error) }));
 	}
-	if (checkpoint.none) return count === 0 ? passed(message('no-frames')) : failed(message('frames-forbidden', { count }));
+	if (checkpoint.none) {
+		if (count > 0) return failed(message('frames-forbidden', { count }));
+		// A silent wire proves nothing by itself: the traffic the check is about must have flowed.
+		return evidenceCount > 0 ? passed(message('no-frames', { evidence: evidenceCount })) : failed(message('no-evidence'));
+	}
 	const params = { count, min: checkpoint.min, ...(filter.vni !== undefined ? { vni: filter.vni } : {}) };
 	return count >= checkpoint.min ? passed(message('frames-seen', params)) : failed(message('frames-missing', params));
 }

@@ -8,6 +8,8 @@ export type MessageCode =
 	| 'stdout-forbidden'
 	| 'node-unavailable'
 	| 'capture-unavailable'
+	| 'capture-window-lost'
+	| 'no-evidence'
 	| 'vni-unreadable'
 	| 'frames-seen'
 	| 'frames-missing'
@@ -34,10 +36,12 @@ export const messages: Record<Language, Record<MessageCode, string>> = {
 		'stdout-forbidden': 'On {node}, the output still shows something that should be gone: “{line}”.',
 		'node-unavailable': '{node} cannot be checked right now ({reason}). Wait a moment and try again.',
 		'capture-unavailable': 'The capture of the virtual network cannot be read right now ({reason}).',
+		'capture-window-lost': 'This check cannot be evaluated: the capture no longer holds every frame since this step began. Run the step’s commands again, then check.',
+		'no-evidence': 'No traffic this check could judge has crossed the wire yet: run the step’s commands first.',
 		'vni-unreadable': 'Could not read the VXLAN network identifier on {node}: has the network been created there yet?',
 		'frames-seen': 'Matching frames seen on the wire: {count} (at least {min} needed).',
 		'frames-missing': 'Matching frames seen on the wire so far: {count} of the {min} needed.',
-		'no-frames': 'No matching frame crossed the wire, as expected.',
+		'no-frames': 'No matching frame crossed the wire, as expected, while {evidence} frames of the traffic it is about did.',
 		'frames-forbidden': 'Frames that should have stayed off the wire crossed it: {count}.',
 		'no-answer': 'No answer yet.',
 		'answer-correct': 'Correct.',
@@ -52,10 +56,12 @@ export const messages: Record<Language, Record<MessageCode, string>> = {
 		'stdout-forbidden': 'Sur {node}, la sortie montre encore quelque chose qui devrait avoir disparu : « {line} ».',
 		'node-unavailable': 'Impossible de vérifier {node} pour l’instant ({reason}). Patientez un peu puis réessayez.',
 		'capture-unavailable': 'La capture du réseau virtuel est illisible pour l’instant ({reason}).',
+		'capture-window-lost': 'Impossible d’évaluer cette vérification : la capture ne contient plus toutes les trames depuis le début de l’étape. Relancez les commandes de l’étape, puis vérifiez.',
+		'no-evidence': 'Aucun trafic que cette vérification puisse juger n’est encore passé sur le fil : lancez d’abord les commandes de l’étape.',
 		'vni-unreadable': 'Impossible de lire l’identifiant VXLAN du réseau sur {node} : ce réseau y existe-t-il déjà ?',
 		'frames-seen': 'Trames correspondantes vues sur le fil : {count} (il en faut au moins {min}).',
 		'frames-missing': 'Trames correspondantes vues sur le fil jusqu’ici : {count} sur les {min} nécessaires.',
-		'no-frames': 'Aucune trame correspondante n’est passée sur le fil, comme prévu.',
+		'no-frames': 'Aucune trame correspondante n’est passée sur le fil, comme prévu, alors que {evidence} trames du trafic concerné y sont passées.',
 		'frames-forbidden': 'Des trames qui n’avaient rien à faire sur le fil y sont passées : {count}.',
 		'no-answer': 'Pas encore de réponse.',
 		'answer-correct': 'Exact.',

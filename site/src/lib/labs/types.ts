@@ -92,8 +92,10 @@ export interface CaptureCheckpoint {
 	kind: 'capture';
 	filter: ChapterCaptureFilter;
 	min: number;
-	/** Passes only when no frame matches. */
+	/** Passes only when no frame matches, and `evidence` shows the traffic in question flowed. */
 	none: boolean;
+	/** With `none`: frames that must have been seen in the same window (a silent wire proves nothing). */
+	evidence?: ChapterCaptureFilter;
 	since: 'chapter' | 'step';
 }
 

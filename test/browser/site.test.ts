@@ -69,6 +69,36 @@ describe('catalogue', () => {
 		expect(report.chapters[0].checkpoints[0]).toMatchObject({ id: first.checkpoints[0].id, status: 'pending', attempts: 0 });
 		await page.close();
 	});
+
+	test('imports an exported report: its passes come back in the next export; a file that is not a report changes nothing', async () => {
+		const page = await openPage();
+		await page.goto(`${site.url}fr/`);
+		const at = '2026-01-01T10:00:00.000Z';
+		const report = {
+			app: 'SwarmLab',
+			format: 1,
+			exportedAt: at,
+			language: 'en',
+			chapters: [
+				{
+					id: first.id,
+					openedAt: at,
+					lastVisitAt: at,
+					completedAt: null,
+					checkpoints: [{ id: first.checkpoints[0].id, status: 'passed', attempts: 2, firstAttemptAt: at, lastAttemptAt: at, passedAt: at }],
+				},
+			],
+		};
+		const file = page.getByTestId('import-report-file');
+		await file.setInputFiles({ name: 'not-a-report.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
+		await expect.poll(() => page.getByTestId('import-report-result').getAttribute('data-ok')).toBe('false');
+		await file.setInputFiles({ name: 'report.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(report)) });
+		await expect.poll(() => page.getByTestId('import-report-result').innerText()).toContain('1');
+		const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()]);
+		const exported = JSON.parse(await readFile((await download.path())!, 'utf8'));
+		expect(exported.chapters[0].checkpoints[0]).toMatchObject({ id: first.checkpoints[0].id, status: 'passed', attempts: 2, passedAt: at });
+		await page.close();
+	});
 });
 
 describe('lab page', () => {

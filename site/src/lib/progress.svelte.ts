@@ -1,75 +1,30 @@
-// The student's progress, per chapter and checkpoint, kept in this browser's localStorage and exportable as a JSON report.
-import { z } from 'zod';
+// The student's progress, per chapter and checkpoint, kept in this browser's localStorage and exportable as a JSON
+// report that can be imported again. Reading, merging and the report format are in progress-data.ts.
 import type { VerdictStatus } from '$lib/labs/grader.ts';
 import type { Language } from '$lib/labs/types.ts';
+import { buildReport, mergeProgress, progressOfReport, readProgress, writeProgress, type ChapterProgress, type Chapters, type ReportChapter } from './progress-data.ts';
+
+export type { ChapterProgress, CheckpointProgress, ProgressReport, ReportChapter } from './progress-data.ts';
 
 const storageKey = 'swarmlab.progress.v1';
-
-const checkpointSchema = z.object({
-	status: z.enum(['passed', 'failed', 'unavailable']),
-	attempts: z.number().int().min(0),
-	firstAttemptAt: z.string(),
-	lastAttemptAt: z.string(),
-	passedAt: z.string().optional(),
-});
-
-const chapterSchema = z.object({
-	openedAt: z.string(),
-	lastVisitAt: z.string(),
-	completedAt: z.string().optional(),
-	checkpoints: z.record(z.string(), checkpointSchema),
-});
-
-const savedSchema = z.object({ version: z.literal(1), chapters: z.record(z.string(), chapterSchema) });
-
-export type CheckpointProgress = z.infer<typeof checkpointSchema>;
-export type ChapterProgress = z.infer<typeof chapterSchema>;
-
-/** What the report needs to know about a chapter, in the reader's language. */
-export interface ReportChapter {
-	id: string;
-	title: string;
-	duration: number;
-	checkpoints: { id: string; title: string }[];
-}
-
-export interface ProgressReport {
-	app: 'SwarmLab';
-	format: 1;
-	exportedAt: string;
-	language: Language;
-	chapters: {
-		id: string;
-		title: string;
-		durationMinutes: number;
-		openedAt: string | null;
-		lastVisitAt: string | null;
-		completedAt: string | null;
-		passed: number;
-		total: number;
-		checkpoints: {
-			id: string;
-			title: string;
-			status: VerdictStatus | 'pending';
-			attempts: number;
-			firstAttemptAt: string | null;
-			lastAttemptAt: string | null;
-			passedAt: string | null;
-		}[];
-	}[];
-}
+/** Saved progress this code could not read is copied under this prefix (with the time) before anything is saved. */
+const asidePrefix = 'swarmlab.progress.unreadable.';
 
 class ProgressStore {
-	chapters = $state<Record<string, ChapterProgress>>({});
+	chapters = $state<Chapters>({});
+	/** The browser refused the last save (storage full or disabled): the page says so. */
+	saveRefused = $state(false);
 	private loaded = false;
+	/** False when unreadable progress could not be set aside: then nothing is saved over it. */
+	private writable = true;
 
 	/** Reads localStorage once in the browser (a no-op while prerendering) and follows changes made in other tabs. */
 	load() {
 		if (this.loaded || typeof localStorage === 'undefined') return;
 		this.loaded = true;
-		this.chapters = readSaved();
+		this.chapters = this.readStored();
 		window.addEventListener('storage', (event) => {
-			if (event.key === storageKey) this.chapters = readSaved();
+			if (event.key === storageKey) this.chapters = this.readStored();
 		});
 	}
 
@@ -96,55 +51,30 @@ class ProgressStore {
 		this.chapters[chapterId] ??= { openedAt: now, lastVisitAt: now, checkpoints: {} };
 		const chapter = this.chapters[chapterId];
 		const previous = chapter.checkpoints[checkpointId];
+		const passedAt = previous?.passedAt ?? (status === 'passed' ? now : undefined);
 		chapter.checkpoints[checkpointId] = {
 			status,
 			attempts: (previous?.attempts ?? 0) + 1,
 			firstAttemptAt: previous?.firstAttemptAt ?? now,
 			lastAttemptAt: now,
-			passedAt: previous?.passedAt ?? (status === 'passed' ? now : undefined),
+			...(passedAt ? { passedAt } : {}),
 		};
 		if (!chapter.completedAt && allCheckpointIds.every((id) => chapter.checkpoints[id]?.passedAt)) chapter.completedAt = now;
 		this.save();
 	}
 
-	report(chapters: readonly ReportChapter[], language: Language, now = new Date().toISOString()): ProgressReport {
-		return {
-			app: 'SwarmLab',
-			format: 1,
-			exportedAt: now,
-			language,
-			chapters: chapters.map((chapter) => {
-				const saved = this.chapters[chapter.id];
-				const checkpoints = chapter.checkpoints.map(({ id, title }) => {
-					const entry = saved?.checkpoints[id];
-					return {
-						id,
-						title,
-						status: entry?.status ?? ('pending' as const),
-						attempts: entry?.attempts ?? 0,
-						firstAttemptAt: entry?.firstAttemptAt ?? null,
-						lastAttemptAt: entry?.lastAttemptAt ?? null,
-						passedAt: entry?.passedAt ?? null,
-					};
-				});
-				return {
-					id: chapter.id,
-					title: chapter.title,
-					durationMinutes: chapter.duration,
-					openedAt: saved?.openedAt ?? null,
-					lastVisitAt: saved?.lastVisitAt ?? null,
-					completedAt: saved?.completedAt ?? null,
-					passed: checkpoints.filter((checkpoint) => checkpoint.passedAt).length,
-					total: checkpoints.length,
-					checkpoints,
-				};
-			}),
-		};
+	/** Merges a previously exported report into this browser's progress; returns how many passes it holds. */
+	importReport(text: string): number {
+		this.load();
+		const imported = progressOfReport(text);
+		this.chapters = mergeProgress($state.snapshot(this.chapters), imported);
+		this.save();
+		return Object.values(imported).reduce((sum, chapter) => sum + Object.values(chapter.checkpoints).filter((entry) => entry.passedAt).length, 0);
 	}
 
 	/** Saves the report as a file through the browser's download. */
 	download(chapters: readonly ReportChapter[], language: Language) {
-		const report = this.report(chapters, language);
+		const report = buildReport($state.snapshot(this.chapters), chapters, language, new Date().toISOString());
 		const blob = new Blob([JSON.stringify(report, null, '\t')], { type: 'application/json' });
 		const url = URL.createObjectURL(blob);
 		const link = document.createElement('a');
@@ -156,23 +86,38 @@ class ProgressStore {
 		setTimeout(() => URL.revokeObjectURL(url), 10_000);
 	}
 
-	private save() {
+	private readStored(): Chapters {
+		let raw: string | null;
 		try {
-			localStorage.setItem(storageKey, JSON.stringify({ version: 1, chapters: $state.snapshot(this.chapters) }));
+			raw = localStorage.getItem(storageKey);
 		} catch {
-			// Storage full or disabled (private mode): progress then lasts as long as the tab.
+			return {};
+		}
+		const read = readProgress(raw);
+		if (read.unreadable !== undefined) this.setAside(read.unreadable);
+		return read.chapters;
+	}
+
+	/** Keeps a copy of what could not be read; if even that fails, the original is never saved over. */
+	private setAside(raw: string) {
+		try {
+			const already = Object.keys(localStorage).some((key) => key.startsWith(asidePrefix) && localStorage.getItem(key) === raw);
+			if (!already) localStorage.setItem(`${asidePrefix}${new Date().toISOString()}`, raw);
+		} catch {
+			this.writable = false;
+			this.saveRefused = true;
 		}
 	}
-}
 
-function readSaved(): Record<string, ChapterProgress> {
-	try {
-		const raw = localStorage.getItem(storageKey);
-		if (!raw) return {};
-		const parsed = savedSchema.safeParse(JSON.parse(raw));
-		return parsed.success ? parsed.data.chapters : {};
-	} catch {
-		return {};
+	private save() {
+		if (!this.writable) return;
+		try {
+			localStorage.setItem(storageKey, writeProgress($state.snapshot(this.chapters)));
+			this.saveRefused = false;
+		} catch {
+			// Storage full or disabled (private mode): progress then lasts as long as the tab, and the page says so.
+			this.saveRefused = true;
+		}
 	}
 }
 

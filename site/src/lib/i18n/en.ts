@@ -35,6 +35,11 @@ export const en = {
 
 	'report.export': 'Export report',
 	'report.exportHint': 'Download your progress as a JSON file, with the time of every check.',
+	'report.import': 'Import report',
+	'report.importHint': 'Add the progress of a report exported earlier, here or in another browser. Nothing you passed is lost.',
+	'report.imported': 'Report imported: {passes} passed checkpoints in it.',
+	'report.importFailed': 'This file could not be imported ({reason}). Nothing was changed.',
+	'progress.notSaved': 'Your browser refuses to save your progress (storage full or disabled): it will last only as long as this tab. Export a report to keep it.',
 
 	'lab.chapterNumber': 'Chapter {number}',
 	'lab.progress': '{passed}/{total} checkpoints',

@@ -37,6 +37,11 @@ export const fr = {
 
 	'report.export': 'Exporter le rapport',
 	'report.exportHint': 'Télécharger votre progression dans un fichier JSON, avec l’heure de chaque vérification.',
+	'report.import': 'Importer un rapport',
+	'report.importHint': 'Ajouter la progression d’un rapport exporté plus tôt, ici ou dans un autre navigateur. Rien de ce que vous avez réussi n’est perdu.',
+	'report.imported': 'Rapport importé : il contient {passes} checkpoints réussis.',
+	'report.importFailed': 'Ce fichier n’a pas pu être importé ({reason}). Rien n’a été modifié.',
+	'progress.notSaved': 'Votre navigateur refuse d’enregistrer votre progression (stockage plein ou désactivé) : elle ne durera que le temps de cet onglet. Exportez un rapport pour la garder.',
 
 	'lab.chapterNumber': 'Chapitre {number}',
 	'lab.progress': '{passed}/{total} points de contrôle',

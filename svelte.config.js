@@ -17,6 +17,8 @@ const config = {
 		},
 		alias: {
 			$emulator: 'emulator',
+			// The lab engine (format, loader, grader, verification): no Svelte, shared with the CLIs.
+			$labs: 'labs/engine',
 		},
 		prerender: {
 			handleHttpError: 'fail',

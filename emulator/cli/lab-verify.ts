@@ -2,10 +2,10 @@
 // Usage: tsx emulator/cli/lab-verify.ts [--settle SECONDS] [--quiet] [labs/NN-slug ...]   (no folder: every chapter)
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadChapter, loadChapters } from '../../site/src/lib/labs/chapter-loader.server.ts';
-import { LabError } from '../../site/src/lib/labs/lab-error.ts';
-import type { Chapter } from '../../site/src/lib/labs/types.ts';
-import { formatReports, reportPassed, verifyChapter, type ChapterReport } from '../../site/src/lib/labs/verify-chapter.ts';
+import { loadChapter, loadChapters } from '../../labs/engine/chapter-loader.server.ts';
+import { LabError } from '../../labs/engine/lab-error.ts';
+import type { Chapter } from '../../labs/engine/types.ts';
+import { formatReports, reportPassed, verifyChapter, type ChapterReport } from '../../labs/engine/verify-chapter.ts';
 import { Cluster } from '../cluster/cluster.ts';
 import { localVmFiles } from '../node/local-files.ts';
 

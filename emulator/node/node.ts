@@ -1,5 +1,6 @@
 // One Swarm node: a v86 machine in its own worker, its console, its agent and its NIC, behind one small API.
 import { AgentClient, AgentError, type ExecOptions, type ExecResult } from './agent-client.ts';
+import { Events } from '../network/events.ts';
 import { identityScript, resumeScript, type NodeIdentity } from './identity.ts';
 import type { LoadedState, StartState } from './saved-states.ts';
 import { transferablesOf, type StateParts } from './state-parts.ts';
@@ -51,24 +52,12 @@ export type NodeStatus =
 
 type Listener<T> = (value: T) => void;
 
-class Emitter<T> {
-	private readonly listeners = new Set<Listener<T>>();
-	on(listener: Listener<T>): () => void {
-		this.listeners.add(listener);
-		return () => this.listeners.delete(listener);
-	}
-	emit(value: T) {
-		for (const listener of this.listeners) listener(value);
-	}
-}
-
 const scrollbackBytes = 64 * 1024;
 
 /** The student's terminal line: bytes in and out of the node's first serial port. */
 export class NodeConsole {
-	private readonly output = new Emitter<Uint8Array>();
-	private readonly commandEnds = new Emitter<number>();
-	private readonly marks = new ShellMarks((exitCode) => this.commandEnds.emit(exitCode));
+	private readonly events = new Events<{ data: Uint8Array; commandEnd: number }>();
+	private readonly marks = new ShellMarks((exitCode) => this.events.emit('commandEnd', exitCode));
 	private history = new Uint8Array(0);
 
 	constructor(private readonly send: (data: Uint8Array) => void) {}
@@ -78,12 +67,12 @@ export class NodeConsole {
 	}
 
 	onData(listener: Listener<Uint8Array>): () => void {
-		return this.output.on(listener);
+		return this.events.on('data', listener);
 	}
 
 	/** A command run at the prompt (typed, or by a run button) ended; the listener gets its exit status. */
 	onCommandEnd(listener: Listener<number>): () => void {
-		return this.commandEnds.on(listener);
+		return this.events.on('commandEnd', listener);
 	}
 
 	/** The most recent output, for a terminal attached late and for tests. */
@@ -98,15 +87,14 @@ export class NodeConsole {
 		joined.set(data.subarray(Math.max(0, data.length - joined.length)), Math.max(0, keep));
 		this.history = joined;
 		this.marks.scan(data);
-		this.output.emit(data);
+		this.events.emit('data', data);
 	}
 }
 
 export class Node {
 	readonly console: NodeConsole;
 	private readonly agent: AgentClient;
-	private readonly frames = new Emitter<Uint8Array>();
-	private readonly statuses = new Emitter<NodeStatus>();
+	private readonly events = new Events<{ frame: Uint8Array; status: NodeStatus }>();
 	private readonly waiters = new Map<string, { resolve(m: VmToHost): void; reject(e: Error): void }>();
 	private currentStatus: NodeStatus = { state: 'restoring' };
 	private downloaded = 0;
@@ -165,12 +153,12 @@ export class Node {
 	}
 
 	onStatus(listener: Listener<NodeStatus>) {
-		return this.statuses.on(listener);
+		return this.events.on('status', listener);
 	}
 
 	/** Frames the node's NIC sends onto the wire. */
 	onFrame(listener: Listener<Uint8Array>) {
-		return this.frames.on(listener);
+		return this.events.on('frame', listener);
 	}
 
 	/** A frame from the wire for the node's NIC (copied: the switch may hand one frame to several ports). */
@@ -266,7 +254,7 @@ export class Node {
 			case 'agent-out':
 				return this.agent.receive(message.data);
 			case 'frame-out':
-				return this.frames.emit(message.frame);
+				return this.events.emit('frame', message.frame);
 			case 'download':
 				this.downloaded += message.bytes;
 				if (this.currentStatus.state === 'downloading') this.setStatus({ state: 'downloading', bytes: this.downloaded });
@@ -289,6 +277,6 @@ export class Node {
 
 	private setStatus(status: NodeStatus) {
 		this.currentStatus = status;
-		this.statuses.emit(status);
+		this.events.emit('status', status);
 	}
 }

@@ -7,12 +7,12 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Cluster } from '../../emulator/cluster/cluster.ts';
 import { localVmFiles } from '../../emulator/node/local-files.ts';
-import { checkpointParts, pendingInCurrentPart } from '../../site/src/lib/labs/auto-grading.ts';
-import { loadChapter } from '../../site/src/lib/labs/chapter-loader.server.ts';
-import { graderContext } from '../../site/src/lib/labs/cluster-context.ts';
-import { evaluateCheckpoint } from '../../site/src/lib/labs/grader.ts';
-import { runStep } from '../../site/src/lib/labs/steps.ts';
-import type { Chapter, Step } from '../../site/src/lib/labs/types.ts';
+import { checkpointParts, pendingInCurrentPart } from '../../labs/engine/auto-grading.ts';
+import { loadChapter } from '../../labs/engine/chapter-loader.server.ts';
+import { graderContext } from '../../labs/engine/cluster-context.ts';
+import { evaluateCheckpoint } from '../../labs/engine/grader.ts';
+import { runStep } from '../../labs/engine/steps.ts';
+import type { Chapter, Step } from '../../labs/engine/types.ts';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, chapter: { type: 'string', default: '02-overlay-service' } } });
 const chapter = loadChapter(resolve(import.meta.dirname, '../../labs', values.chapter));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkpointParts, GradingQueue, pendingInCurrentPart } from '../../site/src/lib/labs/auto-grading.ts';
-import type { Checkpoint, Segment } from '../../site/src/lib/labs/types.ts';
+import { checkpointParts, GradingQueue, pendingInCurrentPart } from '../../labs/engine/auto-grading.ts';
+import type { Checkpoint, Segment } from '../../labs/engine/types.ts';
 
 const exec = (id: string): Checkpoint => ({ id, kind: 'exec', node: 'manager', run: 'true', expect: { exit: 0 } });
 const question = (id: string): Checkpoint => ({ id, kind: 'question', answer: { node: 'manager', run: 'echo 1' }, match: 'number' });

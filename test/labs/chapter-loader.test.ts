@@ -2,9 +2,9 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadChapter, loadChapters } from '../../site/src/lib/labs/chapter-loader.server.ts';
-import { LabError } from '../../site/src/lib/labs/lab-error.ts';
-import { languages, type Chapter } from '../../site/src/lib/labs/types.ts';
+import { loadChapter, loadChapters } from '../../labs/engine/chapter-loader.server.ts';
+import { LabError } from '../../labs/engine/lab-error.ts';
+import { languages, type Chapter } from '../../labs/engine/types.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const fixtures = resolve(import.meta.dirname, 'fixtures');

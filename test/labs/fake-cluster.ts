@@ -1,6 +1,6 @@
 // A stand-in for emulator/cluster's Cluster: scripted command handlers per node and a list of frames on a fake clock.
-import type { LabCluster } from '../../site/src/lib/labs/cluster-context.ts';
-import type { CaptureFilter, ExecResult } from '../../site/src/lib/labs/types.ts';
+import type { LabCluster } from '../../labs/engine/cluster-context.ts';
+import type { CaptureFilter, ExecResult } from '../../labs/engine/types.ts';
 
 export interface FakeFrame {
 	time: number;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { evaluateCheckpoint, parseNumber, type GraderContext } from '../../site/src/lib/labs/grader.ts';
-import type { CaptureCheckpoint, CaptureFilter, Checkpoint, ExecResult, QuestionCheckpoint } from '../../site/src/lib/labs/types.ts';
+import { evaluateCheckpoint, parseNumber, type GraderContext } from '../../labs/engine/grader.ts';
+import type { CaptureCheckpoint, CaptureFilter, Checkpoint, ExecResult, QuestionCheckpoint } from '../../labs/engine/types.ts';
 
 interface Frame {
 	time: number;

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { formatMessage, message, messages } from '../../site/src/lib/labs/messages.ts';
+import { formatMessage, message, messages } from '../../labs/engine/messages.ts';
 
 const placeholders = (template: string) => [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

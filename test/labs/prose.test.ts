@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import { ErrorSink } from '../../site/src/lib/labs/lab-error.ts';
-import { renderInline, renderProse } from '../../site/src/lib/labs/prose.ts';
+import { ErrorSink } from '../../labs/engine/lab-error.ts';
+import { renderInline, renderProse } from '../../labs/engine/prose.ts';
 
 const nodes = ['manager', 'worker1'];
 

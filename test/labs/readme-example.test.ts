@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from 'vitest';
-import { loadChapter } from '../../site/src/lib/labs/chapter-loader.server.ts';
+import { loadChapter } from '../../labs/engine/chapter-loader.server.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const example = resolve(import.meta.dirname, 'fixtures/readme-example/01-first-ping');

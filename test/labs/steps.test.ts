@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { outputReferences, runSteps, StepError, substituteOutputs } from '../../site/src/lib/labs/steps.ts';
-import type { Exec, ExecResult } from '../../site/src/lib/labs/types.ts';
+import { outputReferences, runSteps, StepError, substituteOutputs } from '../../labs/engine/steps.ts';
+import type { Exec, ExecResult } from '../../labs/engine/types.ts';
 
 const nodes = [
 	{ name: 'manager', ip: '10.0.3.62' },

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadChapter } from '../../site/src/lib/labs/chapter-loader.server.ts';
-import { graderContext } from '../../site/src/lib/labs/cluster-context.ts';
-import { evaluateCheckpoint } from '../../site/src/lib/labs/grader.ts';
-import type { Chapter, Checkpoint, SolutionItem } from '../../site/src/lib/labs/types.ts';
-import { formatReports, reportPassed, verifyChapter, wrongAnswer } from '../../site/src/lib/labs/verify-chapter.ts';
+import { loadChapter } from '../../labs/engine/chapter-loader.server.ts';
+import { graderContext } from '../../labs/engine/cluster-context.ts';
+import { evaluateCheckpoint } from '../../labs/engine/grader.ts';
+import type { Chapter, Checkpoint, SolutionItem } from '../../labs/engine/types.ts';
+import { formatReports, reportPassed, verifyChapter, wrongAnswer } from '../../labs/engine/verify-chapter.ts';
 import { fail, FakeCluster, ok } from './fake-cluster.ts';
 
 const sample = loadChapter(resolve(import.meta.dirname, 'fixtures/valid/01-sample'));

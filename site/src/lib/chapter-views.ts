@@ -1,5 +1,5 @@
 // What the pages receive about chapters: a catalogue entry, and one chapter in one language (plain JSON from the build).
-import type { ChapterNode, ChapterText, Checkpoint, Language, StartState, Step } from '$lib/labs/types.ts';
+import type { ChapterNode, ChapterText, Checkpoint, Language, StartState, Step } from '$labs/types.ts';
 
 export interface ChapterSummary {
 	id: string;

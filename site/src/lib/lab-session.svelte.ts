@@ -1,10 +1,10 @@
 // The open chapter on the running machines: bringing them to its start state, then grading its checkpoints (kept across languages).
-import { checkpointParts, GradingQueue, pendingInCurrentPart, wireHint, type RoundScope } from '$lib/labs/auto-grading.ts';
-import { clusterExec, graderContext, type LabCluster } from '$lib/labs/cluster-context.ts';
-import { evaluateCheckpoint, type GraderContext, type VerdictStatus } from '$lib/labs/grader.ts';
-import type { Message } from '$lib/labs/messages.ts';
-import { runStep } from '$lib/labs/steps.ts';
-import type { Checkpoint } from '$lib/labs/types.ts';
+import { checkpointParts, GradingQueue, pendingInCurrentPart, wireHint, type RoundScope } from '$labs/auto-grading.ts';
+import { clusterExec, graderContext, type LabCluster } from '$labs/cluster-context.ts';
+import { evaluateCheckpoint, type GraderContext, type VerdictStatus } from '$labs/grader.ts';
+import type { Message } from '$labs/messages.ts';
+import { runStep } from '$labs/steps.ts';
+import type { Checkpoint } from '$labs/types.ts';
 import type { LabChapter } from '$lib/chapter-views.ts';
 import { machines, sameNodes, type MachinesOwner } from '$lib/machines/machines.svelte.ts';
 import type { Cluster } from '$lib/machines/runtime.ts';

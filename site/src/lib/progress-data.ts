@@ -1,8 +1,8 @@
 // Saved progress as data: reading what localStorage holds entry by entry (keeping what parses, setting aside what
 // does not), merging an imported report. No runes: the store (progress.svelte.ts) and the unit tests share it.
 import { z } from 'zod';
-import type { VerdictStatus } from './labs/grader.ts';
-import type { Language } from './labs/types.ts';
+import type { VerdictStatus } from '../../../labs/engine/grader.ts';
+import type { Language } from '../../../labs/engine/types.ts';
 
 export const progressVersion = 1;
 

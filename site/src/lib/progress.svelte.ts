@@ -1,7 +1,7 @@
 // The student's progress, per chapter and checkpoint, kept in this browser's localStorage and exportable as a JSON
 // report that can be imported again. Reading, merging and the report format are in progress-data.ts.
-import type { VerdictStatus } from '$lib/labs/grader.ts';
-import type { Language } from '$lib/labs/types.ts';
+import type { VerdictStatus } from '$labs/grader.ts';
+import type { Language } from '$labs/types.ts';
 import { buildReport, mergeProgress, progressOfReport, readProgress, writeProgress, type ChapterProgress, type Chapters, type ReportChapter } from './progress-data.ts';
 
 export type { ChapterProgress, CheckpointProgress, ProgressReport, ReportChapter } from './progress-data.ts';

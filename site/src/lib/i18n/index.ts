@@ -1,5 +1,5 @@
 // t(lang, key, params): the interface's words in the reader's language, with typed keys and placeholders.
-import { languages, type Language } from '../labs/types.ts';
+import { languages, type Language } from '../../../../labs/engine/types.ts';
 import type { MessageKey, MessageParams, Placeholders } from './dictionary.ts';
 import { en } from './en.ts';
 import { fr } from './fr.ts';

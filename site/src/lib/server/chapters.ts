@@ -1,8 +1,8 @@
 // Build-time access to the chapters in labs/, loaded once per build and cut to what each page shows.
 import { resolve } from 'node:path';
 import { dev } from '$app/environment';
-import { loadChapters } from '$lib/labs/chapter-loader.server.ts';
-import type { Chapter, Language } from '$lib/labs/types.ts';
+import { loadChapters } from '$labs/chapter-loader.server.ts';
+import type { Chapter, Language } from '$labs/types.ts';
 import type { ChapterSummary, LabChapter } from '$lib/chapter-views.ts';
 
 let loaded: Chapter[] | undefined;

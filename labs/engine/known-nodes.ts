@@ -1,5 +1,5 @@
 // The machines a chapter may use, with their fixed underlay addresses: the emulator's three default nodes.
-import { defaultNodes } from '../../../../emulator/cluster/nodes.ts';
+import { defaultNodes } from '../../emulator/cluster/nodes.ts';
 import type { ChapterNode } from './types.ts';
 
 export const knownNodes: readonly ChapterNode[] = defaultNodes;

@@ -1,7 +1,8 @@
 // The schema of chapter.yaml, built for the chapter's own nodes so a stray node name is caught where it is written.
 import { z } from 'zod';
 import { knownNodeNames } from './known-nodes.ts';
-import { captureProtocols, innerProtocols, type SolutionItem } from './types.ts';
+import { captureProtocols, innerProtocols, type SolutionItem, type Step } from './types.ts';
+import { probeOf, type WaitCondition } from './wait.ts';
 
 export const idPattern = /^[a-z][a-z0-9-]*$/;
 const ipPattern = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -138,21 +139,44 @@ export function chapterSchema(chapterNodes: readonly string[]) {
 		},
 	});
 
-	const step = z.strictObject({ id: id('a step id').optional(), node, run: z.string().min(1), timeoutMs: timeoutMs.optional() });
+	const waitCondition = z.union(
+		[
+			z.strictObject({ service: z.string().min(1), replicas: z.number().int().min(1).optional() }),
+			z.strictObject({ network: z.string().min(1), absent: z.literal(true).optional() }),
+			z.strictObject({ container: z.string().min(1) }),
+			z.strictObject({ nodesReady: z.number().int().min(1) }),
+			z.strictObject({ run: z.string().min(1), stdout: regexSource('wait.stdout').optional() }),
+		],
+		{ error: 'wait is one of { service, replicas? }, { network, absent? }, { container }, { nodesReady }, { run, stdout? }' },
+	);
+	const stepFields = { id: id('a step id').optional(), node, run: z.string().min(1).optional(), wait: waitCondition.optional(), timeoutMs: timeoutMs.optional() };
+	/** A step runs a command, or waits for a condition (whose command is then what `run` shows). */
+	const stepOf = (item: { id?: string; node: string; run?: string; wait?: WaitCondition; timeoutMs?: number }): Step => ({
+		id: item.id,
+		node: item.node,
+		run: item.wait ? probeOf(item.wait).command : item.run!,
+		...(item.wait ? { wait: item.wait } : {}),
+		timeoutMs: item.timeoutMs,
+	});
+	const oneAction = (item: { run?: string; wait?: unknown }, ctx: z.RefinementCtx) => {
+		if (item.run === undefined && item.wait === undefined) ctx.addIssue({ code: 'custom', message: 'a step needs a command to run or a condition to wait for' });
+		if (item.run !== undefined && item.wait !== undefined) ctx.addIssue({ code: 'custom', message: 'a step either runs a command or waits, not both', path: ['wait'] });
+	};
+	const step = z.strictObject(stepFields).superRefine(oneAction).transform(stepOf);
 
 	// One object shape for steps and check markers, so a wrong field is reported as itself rather than as "no union matched".
 	const solutionItem = z
-		.strictObject({ check: id('a checkpoint id').optional(), ...step.partial().shape })
+		.strictObject({ check: id('a checkpoint id').optional(), ...stepFields, node: node.optional() })
 		.superRefine((item, ctx) => {
 			if (item.check !== undefined) {
-				for (const key of ['id', 'node', 'run', 'timeoutMs'] as const)
+				for (const key of ['id', 'node', 'run', 'wait', 'timeoutMs'] as const)
 					if (item[key] !== undefined) ctx.addIssue({ code: 'custom', message: `a check marker has only "check", not "${key}"`, path: [key] });
 				return;
 			}
 			if (item.node === undefined) ctx.addIssue({ code: 'custom', message: 'a step needs a node (or is a { check: <id> } marker)' });
-			if (item.run === undefined) ctx.addIssue({ code: 'custom', message: 'a step needs a command to run' });
+			oneAction(item, ctx);
 		})
-		.transform((item): SolutionItem => (item.check !== undefined ? { check: item.check } : { id: item.id, node: item.node!, run: item.run!, timeoutMs: item.timeoutMs }));
+		.transform((item): SolutionItem => (item.check !== undefined ? { check: item.check } : stepOf({ ...item, node: item.node! })));
 
 	return z.strictObject({
 		id: id('id'),

@@ -1,5 +1,6 @@
 // Running setup and solution steps on the nodes, where `{{stdout:token}}` is the trimmed output of the earlier step `id: token`.
 import type { Exec, ExecResult, Step } from './types.ts';
+import { probeOf, waitFor } from './wait.ts';
 
 // Docker's own Go templates ({{.Swarm.NodeID}}, {{json .X}}) never start with "stdout:", so both live in one command.
 const outputReference = /\{\{\s*stdout:([a-z][a-z0-9-]*)\s*\}\}/g;
@@ -30,12 +31,27 @@ export class StepError extends Error {
 	}
 }
 
-/** Runs one step; a non-zero exit or an unreachable node throws a StepError. Records the output when the step has an id. */
+/**
+ * Runs one step; a non-zero exit or an unreachable node throws a StepError, and so does a `wait` whose condition did
+ * not hold in time (saying what it last saw). Records the output when the step has an id.
+ */
 export async function runStep(step: Step, exec: Exec, outputs: Map<string, string>): Promise<ExecResult> {
+	const timeoutMs = step.timeoutMs ?? defaultStepTimeoutMs;
+	if (step.wait) {
+		const condition = probeOf(step.wait);
+		const probe = { ...condition, command: substituteOutputs(condition.command, outputs) };
+		try {
+			const result = await waitFor(step.node, probe, exec, timeoutMs);
+			if (step.id) outputs.set(step.id, result.stdout.trim());
+			return result;
+		} catch (error) {
+			throw new StepError((error as Error).message, step);
+		}
+	}
 	const command = substituteOutputs(step.run, outputs);
 	let result: ExecResult;
 	try {
-		result = await exec(step.node, command, { timeoutMs: step.timeoutMs ?? defaultStepTimeoutMs });
+		result = await exec(step.node, command, { timeoutMs });
 	} catch (error) {
 		throw new StepError(`${step.node}$ ${step.run}: the node did not answer (${(error as Error).message})`, step);
 	}

@@ -1,5 +1,7 @@
 // The shapes of a lab chapter once loaded: plain JSON data passed from the build (or a +page.server.ts load) to the page.
 
+import type { WaitCondition } from './wait.ts';
+
 export const languages = ['en', 'fr'] as const;
 export type Language = (typeof languages)[number];
 
@@ -11,11 +13,15 @@ export interface ChapterNode {
 /** What the cluster looks like before the student's first command. */
 export type StartState = 'fresh' | 'swarm';
 
-/** One command run through a node's agent (setup, solution); `id` names its output for `{{stdout:id}}`. */
+/**
+ * One command run through a node's agent (setup, solution); `id` names its output for `{{stdout:id}}`. A `wait` step
+ * asks its condition's command (`run`) again until the condition holds (labs/engine/wait.ts).
+ */
 export interface Step {
 	id?: string;
 	node: string;
 	run: string;
+	wait?: WaitCondition;
 	timeoutMs?: number;
 }
 

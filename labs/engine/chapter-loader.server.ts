@@ -93,6 +93,7 @@ function readChapter(dir: string, root: string, errors: LabError[]) {
 		}),
 	) as Record<Language, ChapterText>;
 
+	const placed = files[languages[0]]!.prose.placements.map((placement) => placement.id);
 	const chapter: Chapter = {
 		slug: numbered[2],
 		order: Number(numbered[1]),
@@ -103,7 +104,8 @@ function readChapter(dir: string, root: string, errors: LabError[]) {
 		start: parsed.start,
 		setup: parsed.setup.map(withoutUndefined),
 		solution: parsed.solution.map(withoutUndefined),
-		checkpoints: parsed.checkpoints.map(withoutUndefined),
+		// In the order the prose places them: chapter.yaml's order does not matter.
+		checkpoints: [...parsed.checkpoints].sort((a, b) => placed.indexOf(a.id) - placed.indexOf(b.id)).map(withoutUndefined),
 		text,
 	};
 	return { chapter, idLine: yaml.lineOf(['id']), file: sink.file };

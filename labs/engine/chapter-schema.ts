@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { knownNodeNames } from './known-nodes.ts';
 import { captureProtocols, innerProtocols, type SolutionItem, type Step } from './types.ts';
+import { networkNamePattern, vniCommand } from './vni.ts';
 import { probeOf, type WaitCondition } from './wait.ts';
 
 export const idPattern = /^[a-z][a-z0-9-]*$/;
@@ -52,6 +53,11 @@ export function chapterSchema(chapterNodes: readonly string[]) {
 			return { node: match[1], run: match[2] };
 		}),
 	});
+	/** `{ network, node? }`: the VNI as the node (the manager unless said) reads it; every chapter has that node. */
+	const defaultVniNode = chapterNodes.includes('manager') ? 'manager' : chapterNodes[0];
+	const networkVni = z
+		.strictObject({ network: z.string().regex(networkNamePattern, { error: 'a Docker network name' }), node: node.optional() })
+		.transform(({ network, node: reader }) => ({ node: reader ?? defaultVniNode, run: vniCommand(network) }));
 
 	const protocol = z.enum(captureProtocols, { error: (issue) => `unknown protocol "${String(issue.input)}" (${captureProtocols.join(', ')})` });
 	const innerProtocol = z.enum(innerProtocols, { error: (issue) => `unknown inner protocol "${String(issue.input)}" (${innerProtocols.join(', ')})` });
@@ -69,8 +75,8 @@ export function chapterSchema(chapterNodes: readonly string[]) {
 			srcIp: ip.optional(),
 			dstIp: ip.optional(),
 			vni: z
-				.union([z.number().int().min(0).max(0xffffff), liveVni.transform((live) => live.from)], {
-					error: 'vni is a number or { from: "<node>$ <command>" }',
+				.union([z.number().int().min(0).max(0xffffff), liveVni.transform((live) => live.from), networkVni], {
+					error: 'vni is a number, { network: <name>, node? } or { from: "<node>$ <command>" }',
 				})
 				.optional(),
 			inner: z.strictObject({ proto: innerProtocol.optional(), srcIp: ip.optional(), dstIp: ip.optional() }).optional(),
@@ -119,7 +125,9 @@ export function chapterSchema(chapterNodes: readonly string[]) {
 		.strictObject({
 			id: id('a checkpoint id'),
 			kind: z.literal('question'),
-			answer: z.strictObject({ node, run: z.string().min(1), timeoutMs: timeoutMs.optional() }),
+			answer: z.union([z.strictObject({ node, run: z.string().min(1), timeoutMs: timeoutMs.optional() }), z.strictObject({ vni: networkVni })], {
+				error: 'answer is { node, run } or { vni: { network: <name>, node? } }',
+			}).transform((answer) => ('vni' in answer ? answer.vni : answer)),
 			match: z.enum(['exact', 'number', 'regex'], { error: 'match is "exact", "number" or "regex"' }).default('exact'),
 			example: z.string().min(1).optional(),
 		})

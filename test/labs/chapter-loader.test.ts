@@ -103,6 +103,15 @@ describe('the valid fixture', () => {
 		expect(placed).toEqual(chapter.checkpoints.map((checkpoint) => checkpoint.id));
 	});
 
+	test('vni: { network } reads the network\'s VNI on the manager, in a capture and in a question', () => {
+		const labs = loadChapters(resolve(import.meta.dirname, '../../labs'));
+		const overlay = labs.find((c) => c.id === 'overlay-service')!;
+		const command = `docker network inspect my-overlay --format '{{index .Options "com.docker.network.driver.overlay.vxlanid_list"}}'`;
+		expect(overlay.checkpoints.find((c) => c.id === 'overlay-vni')).toMatchObject({ answer: { node: 'manager', run: command } });
+		const capture = overlay.checkpoints.find((c) => c.id === 'ingress-vxlan');
+		expect(capture).toMatchObject({ filter: { vni: { node: 'manager', run: command.replace('my-overlay', 'ingress') } } });
+	});
+
 	test('a folder without a number is a draft and is skipped', () => {
 		expect(loadChapters(join(fixtures, 'valid')).map((c) => c.folder)).toEqual(['01-sample']);
 	});

@@ -201,16 +201,23 @@ const reportSchema = z.object({
 	),
 });
 
-/** The progress an exported report holds; throws when the file is not a SwarmLab report. */
+/** Why a file could not be imported, as a code the page words in the student's language. */
+export class ReportImportError extends Error {
+	constructor(readonly code: 'not-json' | 'not-report') {
+		super(code === 'not-json' ? 'not JSON' : 'not a SwarmLab progress report');
+	}
+}
+
+/** The progress an exported report holds; throws a ReportImportError when the file is not a SwarmLab report. */
 export function progressOfReport(text: string): Chapters {
 	let document: unknown;
 	try {
 		document = JSON.parse(text);
 	} catch {
-		throw new Error('not JSON');
+		throw new ReportImportError('not-json');
 	}
 	const report = reportSchema.safeParse(document);
-	if (!report.success) throw new Error('not a SwarmLab progress report');
+	if (!report.success) throw new ReportImportError('not-report');
 	const chapters: Chapters = {};
 	for (const chapter of report.data.chapters) {
 		if (!chapter.openedAt) continue;

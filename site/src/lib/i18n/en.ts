@@ -38,7 +38,8 @@ export const en = {
 	'report.import': 'Import report',
 	'report.importHint': 'Add the progress of a report exported earlier, here or in another browser. Nothing you passed is lost.',
 	'report.imported': 'Report imported: {passes} passed checkpoints in it.',
-	'report.importFailed': 'This file could not be imported ({reason}). Nothing was changed.',
+	'report.notJson': 'This file is not a report (it is not JSON). Nothing was changed.',
+	'report.notReport': 'This file is not a SwarmLab progress report. Nothing was changed.',
 	'progress.notSaved': 'Your browser refuses to save your progress (storage full or disabled): it will last only as long as this tab. Export a report to keep it.',
 
 	'lab.chapterNumber': 'Chapter {number}',

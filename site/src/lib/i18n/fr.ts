@@ -40,7 +40,8 @@ export const fr = {
 	'report.import': 'Importer un rapport',
 	'report.importHint': 'Ajouter la progression d’un rapport exporté plus tôt, ici ou dans un autre navigateur. Rien de ce que vous avez réussi n’est perdu.',
 	'report.imported': 'Rapport importé : il contient {passes} checkpoints réussis.',
-	'report.importFailed': 'Ce fichier n’a pas pu être importé ({reason}). Rien n’a été modifié.',
+	'report.notJson': 'Ce fichier n’est pas un rapport (ce n’est pas du JSON). Rien n’a été modifié.',
+	'report.notReport': 'Ce fichier n’est pas un rapport de progression SwarmLab. Rien n’a été modifié.',
 	'progress.notSaved': 'Votre navigateur refuse d’enregistrer votre progression (stockage plein ou désactivé) : elle ne durera que le temps de cet onglet. Exportez un rapport pour la garder.',
 
 	'lab.chapterNumber': 'Chapitre {number}',

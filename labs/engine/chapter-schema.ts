@@ -86,6 +86,16 @@ export function chapterSchema(chapterNodes: readonly string[]) {
 			if (f.between && f.between[0] === f.between[1]) ctx.addIssue({ code: 'custom', message: 'between needs two different nodes' });
 		});
 
+	const waitCondition = z.union(
+		[
+			z.strictObject({ service: z.string().min(1), replicas: z.number().int().min(1).optional() }),
+			z.strictObject({ network: z.string().min(1), absent: z.literal(true).optional() }),
+			z.strictObject({ container: z.string().min(1) }),
+			z.strictObject({ nodesReady: z.number().int().min(1) }),
+			z.strictObject({ run: z.string().min(1), stdout: regexSource('wait.stdout').optional() }),
+		],
+		{ error: 'wait is one of { service, replicas? }, { network, absent? }, { container }, { nodesReady }, { run, stdout? }' },
+	);
 	const exec = z.strictObject({
 		id: id('a checkpoint id'),
 		kind: z.literal('exec'),
@@ -138,8 +148,10 @@ export function chapterSchema(chapterNodes: readonly string[]) {
 				ctx.addIssue({ code: 'custom', message: 'example is only for match: regex (lab:verify submits the computed answer)', path: ['example'] });
 		});
 
-	const kinds = ['exec', 'capture', 'question'];
-	const checkpoint = z.discriminatedUnion('kind', [exec, capture, question], {
+	const kinds = ['exec', 'capture', 'question', 'wait'];
+	const wait = z.strictObject({ id: id('a checkpoint id'), kind: z.literal('wait'), node, until: waitCondition, timeoutMs: timeoutMs.optional() });
+
+	const checkpoint = z.discriminatedUnion('kind', [exec, capture, question, wait], {
 		error: (issue) => {
 			const kind = (issue.input as { kind?: unknown } | undefined)?.kind;
 			if (issue.code !== 'invalid_union') return undefined;
@@ -147,16 +159,6 @@ export function chapterSchema(chapterNodes: readonly string[]) {
 		},
 	});
 
-	const waitCondition = z.union(
-		[
-			z.strictObject({ service: z.string().min(1), replicas: z.number().int().min(1).optional() }),
-			z.strictObject({ network: z.string().min(1), absent: z.literal(true).optional() }),
-			z.strictObject({ container: z.string().min(1) }),
-			z.strictObject({ nodesReady: z.number().int().min(1) }),
-			z.strictObject({ run: z.string().min(1), stdout: regexSource('wait.stdout').optional() }),
-		],
-		{ error: 'wait is one of { service, replicas? }, { network, absent? }, { container }, { nodesReady }, { run, stdout? }' },
-	);
 	const stepFields = { id: id('a step id').optional(), node, run: z.string().min(1).optional(), wait: waitCondition.optional(), timeoutMs: timeoutMs.optional() };
 	/** A step runs a command, or waits for a condition (whose command is then what `run` shows). */
 	const stepOf = (item: { id?: string; node: string; run?: string; wait?: WaitCondition; timeoutMs?: number }): Step => ({

@@ -1,6 +1,7 @@
 // Decides a checkpoint from the machines' live state and the wire, through injected exec and capture functions (browser and Node).
 import { message, type Message } from './messages.ts';
-import type { CaptureCheckpoint, CaptureFilter, ChapterCaptureFilter, Checkpoint, Exec, ExecCheckpoint, QuestionCheckpoint } from './types.ts';
+import type { CaptureCheckpoint, CaptureFilter, ChapterCaptureFilter, Checkpoint, Exec, ExecCheckpoint, QuestionCheckpoint, WaitCheckpoint } from './types.ts';
+import { probeOf } from './wait.ts';
 
 export interface GraderContext {
 	exec: Exec;
@@ -37,6 +38,8 @@ export async function evaluateCheckpoint(checkpoint: Checkpoint, ctx: GraderCont
 			return evaluateCapture(checkpoint, ctx);
 		case 'question':
 			return evaluateQuestion(checkpoint, ctx, answer);
+		case 'wait':
+			return evaluateWait(checkpoint, ctx);
 	}
 }
 
@@ -108,6 +111,15 @@ async function evaluateCapture(checkpoint: CaptureCheckpoint, ctx: GraderContext
 	}
 	const params = { count, min: checkpoint.min, ...(filter.vni !== undefined ? { vni: filter.vni } : {}) };
 	return count >= checkpoint.min ? passed(message('frames-seen', params)) : failed(message('frames-missing', params));
+}
+
+/** A `wait` condition asked once: it holds now or it does not (automatic grading asks again as commands end). */
+async function evaluateWait(checkpoint: WaitCheckpoint, ctx: GraderContext): Promise<Verdict> {
+	const probe = probeOf(checkpoint.until);
+	const ran = await run(ctx, checkpoint.node, probe.command, checkpoint.timeoutMs);
+	if (!ran.ok) return ran.verdict;
+	if (probe.holds({ exit: ran.exit, stdout: ran.stdout, stderr: '' })) return passed(message('exec-passed', { node: checkpoint.node }));
+	return failed(message('stdout-mismatch', { node: checkpoint.node, output: ran.stdout.slice(0, excerptLength) }));
 }
 
 async function evaluateQuestion(checkpoint: QuestionCheckpoint, ctx: GraderContext, answer?: string): Promise<Verdict> {

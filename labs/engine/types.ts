@@ -117,7 +117,16 @@ export interface QuestionCheckpoint {
 	example?: string;
 }
 
-export type Checkpoint = ExecCheckpoint | CaptureCheckpoint | QuestionCheckpoint;
+/** Passes when a typed condition holds on a node now (the conditions of `wait` steps, labs/engine/wait.ts). */
+export interface WaitCheckpoint {
+	id: string;
+	kind: 'wait';
+	node: string;
+	until: WaitCondition;
+	timeoutMs?: number;
+}
+
+export type Checkpoint = ExecCheckpoint | CaptureCheckpoint | QuestionCheckpoint | WaitCheckpoint;
 
 export type Segment =
 	| { kind: 'html'; html: string }

@@ -131,6 +131,22 @@ describe('capture checkpoints', () => {
 	});
 });
 
+describe('wait checkpoints', () => {
+	const cp: Checkpoint = { id: 'w', kind: 'wait', node: 'manager', until: { service: 'web', replicas: 3 } };
+	const command = "docker service ls --filter name='web' --format '{{.Name}} {{.Replicas}}'";
+	test.each([
+		['the condition holds', out('web 3/3\n'), 'passed', 'exec-passed'],
+		['not yet', out('web 1/3\n'), 'failed', 'stdout-mismatch'],
+		['the command failed', out('web 3/3\n', 1), 'failed', 'stdout-mismatch'],
+		['the node does not answer', unreachable, 'unavailable', 'node-unavailable'],
+	] as const)('%s → %s', async (_, result, status, code) => {
+		const { ctx, asked } = fakeContext({ [`manager$ ${command}`]: result });
+		const verdict = await evaluateCheckpoint(cp, ctx);
+		expect([verdict.status, verdict.detail.code]).toEqual([status, code]);
+		expect(asked).toEqual([{ command: `manager$ ${command}` }]);
+	});
+});
+
 describe('questions', () => {
 	const cp = (match: QuestionCheckpoint['match']): QuestionCheckpoint => ({ id: 'q', kind: 'question', answer: { node: 'manager', run: 'answer' }, match });
 

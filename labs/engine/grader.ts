@@ -87,8 +87,13 @@ async function resolveFilter(written: ChapterCaptureFilter, ctx: GraderContext):
 	return { ok: true, filter };
 }
 
+/** Where a capture checkpoint's window opens (switch clock). */
+export function windowStart(checkpoint: CaptureCheckpoint, ctx: Pick<GraderContext, 'stepStartedAt' | 'chapterStartedAt'>): number {
+	return checkpoint.since === 'step' ? ctx.stepStartedAt : ctx.chapterStartedAt;
+}
+
 async function evaluateCapture(checkpoint: CaptureCheckpoint, ctx: GraderContext): Promise<Verdict> {
-	const since = checkpoint.since === 'step' ? ctx.stepStartedAt : ctx.chapterStartedAt;
+	const since = windowStart(checkpoint, ctx);
 	const resolved = await resolveFilter(checkpoint.filter, ctx);
 	if (!resolved.ok) return resolved.verdict;
 	const filter = resolved.filter;

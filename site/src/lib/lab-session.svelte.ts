@@ -1,7 +1,7 @@
 // The open chapter on the running machines: bringing them to its start state, then grading its checkpoints (kept across languages).
 import { checkpointParts, GradingQueue, pendingInCurrentPart, wireHint, type RoundScope } from '$labs/auto-grading.ts';
 import { clusterExec, graderContext, type LabCluster } from '$labs/cluster-context.ts';
-import { evaluateCheckpoint, type GraderContext, type VerdictStatus } from '$labs/grader.ts';
+import { evaluateCheckpoint, windowStart, type GraderContext, type VerdictStatus } from '$labs/grader.ts';
 import type { Message } from '$labs/messages.ts';
 import { runStep } from '$labs/steps.ts';
 import type { Checkpoint } from '$labs/types.ts';
@@ -181,8 +181,7 @@ class LabSession {
 		const wireWatch = setInterval(() => {
 			for (const checkpoint of candidates()) {
 				if (checkpoint.kind !== 'capture' || checkpoint.none) continue;
-				const since = checkpoint.since === 'step' ? grader.stepStartedAt : grader.chapterStartedAt;
-				const count = cluster.capture.count({ ...wireHint(checkpoint), since });
+				const count = cluster.capture.count({ ...wireHint(checkpoint), since: windowStart(checkpoint, grader) });
 				if (count > (framesSeen.get(checkpoint.id) ?? 0)) queue.request('captures');
 				framesSeen.set(checkpoint.id, count);
 			}

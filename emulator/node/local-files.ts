@@ -1,6 +1,7 @@
 // Node.js side: the built image in static/vm/ and a worker_threads worker per node.
 import { buildSync, version as esbuildVersion } from 'esbuild';
 import { existsSync, readdirSync, renameSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -58,7 +59,11 @@ export function spawnThreadWorker(): VmWorkerHandle {
 	};
 }
 
-export const v86WasmPath = () => createRequire(import.meta.url).resolve('v86/build/v86.wasm');
+let v86Module: Promise<WebAssembly.Module> | undefined;
+/** v86's wasm, compiled once in this process (under `--liftoff-only`, like everything else here). */
+function compiledV86() {
+	return (v86Module ??= readFile(createRequire(import.meta.url).resolve('v86/build/v86.wasm')).then((bytes) => WebAssembly.compile(bytes)));
+}
 
 export async function localVmFiles(dir = defaultVmDir, manifest?: VmManifest): Promise<VmFiles> {
 	const source = { kind: 'fs', dir } as const;
@@ -67,7 +72,7 @@ export async function localVmFiles(dir = defaultVmDir, manifest?: VmManifest): P
 	return {
 		manifest: checkedManifest,
 		source,
-		wasmPath: v86WasmPath(),
+		wasm: compiledV86,
 		jit: true,
 		spawn: spawnThreadWorker,
 		loadState: savedStateLoader((path) => readChecked(read, checkedManifest, path)),

@@ -13,7 +13,11 @@ import type { VmSource, VmToHost, VmWorkerHandle } from './vm-protocol.ts';
 export interface VmFiles {
 	manifest: VmManifest;
 	source: VmSource;
-	wasmPath: string;
+	/**
+	 * v86's code, compiled once for every node: each worker only instantiates it, and V8 optimises its hot functions
+	 * once for all of them rather than once per node.
+	 */
+	wasm(): Promise<WebAssembly.Module>;
 	/**
 	 * v86's JIT turns hot guest code into new wasm modules all the time. It pays only where those modules stay on
 	 * V8's baseline compiler (Node.js, `--liftoff-only`); with V8's defaults, as in a student's browser, TurboFan
@@ -216,7 +220,8 @@ export class Node {
 	private async start(files: VmFiles, boot: boolean) {
 		this.setStatus({ state: 'downloading', bytes: 0 });
 		const started = this.waitFor('started');
-		this.worker.post({ type: 'start', spec: { source: files.source, wasmPath: files.wasmPath, manifest: files.manifest, boot, jit: files.jit } });
+		const wasm = await files.wasm();
+		this.worker.post({ type: 'start', spec: { source: files.source, wasm, manifest: files.manifest, boot, jit: files.jit } });
 		await started;
 		this.setStatus({ state: 'restoring' });
 	}

@@ -83,6 +83,25 @@ function stateEntry(index: StatesIndex, name: string): SavedStateEntry {
 	return entry;
 }
 
+/** Puts one pack's blocks, read and checked against the manifest, then inflated, into `target`. */
+export type FillPack = (file: string, target: Uint8Array) => Promise<void>;
+
+/** Fills packs on the calling thread (Node.js inflates off the JavaScript thread already). */
+export function fillPackHere(read: ReadVmFile): FillPack {
+	return async (file, target) => {
+		const size = await gunzipInto(await read(file), target).catch((error: Error) => {
+			throw new VmFileError(file, `does not inflate: ${error.message}`);
+		});
+		if (size !== target.byteLength) throw new VmFileError(file, `inflates to ${size} bytes, not ${target.byteLength / blockSize} blocks`);
+	};
+}
+
+/** How packs get filled during one load: `fill`, then `close` once the load is over. */
+export interface PackFiller {
+	fill: FillPack;
+	close(): void;
+}
+
 /** Shared memory lets every node's worker read the inflated blocks where they are: always in Node.js, in a browser
  * only on a cross-origin isolated page. */
 function sharedMemoryUsable(): boolean {
@@ -94,7 +113,7 @@ function sharedMemoryUsable(): boolean {
  * Downloads the packs a state needs (each once, whatever the number of nodes), inflates each once into one buffer,
  * and describes every node's state over it. `read` checks each file against the manifest.
  */
-export async function loadSavedState(read: ReadVmFile, index: StatesIndex, name: StartState): Promise<LoadedState> {
+export async function loadSavedState(read: ReadVmFile, index: StatesIndex, name: StartState, fill: FillPack = fillPackHere(read)): Promise<LoadedState> {
 	const entry = stateEntry(index, name);
 	// Where each block lives: its page in the inflated buffer, where the state's packs follow one another.
 	const pageOfBlock = new Int32Array(index.packs.reduce((sum, pack) => sum + pack.blocks, 0)).fill(-1);
@@ -111,13 +130,7 @@ export async function loadSavedState(read: ReadVmFile, index: StatesIndex, name:
 	const blocksData = new Uint8Array(store);
 	const [map] = await Promise.all([
 		read(entry.map).then(gunzip),
-		...placed.map(async ({ pack, page }) => {
-			const target = blocksData.subarray(page * blockSize, (page + pack.blocks) * blockSize);
-			const size = await gunzipInto(await read(pack.file), target).catch((error: Error) => {
-				throw new VmFileError(pack.file, `does not inflate: ${error.message}`);
-			});
-			if (size !== target.byteLength) throw new VmFileError(pack.file, `inflates to ${size} bytes, not ${pack.blocks} blocks`);
-		}),
+		...placed.map(({ pack, page }) => fill(pack.file, blocksData.subarray(page * blockSize, (page + pack.blocks) * blockSize))),
 	]);
 	const pageOf = (block: number) => {
 		const page = pageOfBlock[block] ?? -1;
@@ -171,12 +184,20 @@ export async function loadSavedState(read: ReadVmFile, index: StatesIndex, name:
 	return { name, savedAt: entry.savedAt, nodes };
 }
 
-/** `VmFiles.loadState` over reads checked against the manifest; the index is read once (again after a failure). */
-export function savedStateLoader(read: ReadVmFile): (name: StartState) => Promise<LoadedState> {
+/**
+ * `VmFiles.loadState` over reads checked against the manifest; the index is read once (again after a failure).
+ * `filler` gives each load its way of filling packs (the browser's inflates them in workers, both cores at once).
+ */
+export function savedStateLoader(read: ReadVmFile, filler: () => PackFiller = () => ({ fill: fillPackHere(read), close() {} })): (name: StartState) => Promise<LoadedState> {
 	let index: Promise<StatesIndex> | undefined;
 	return async (name) => {
 		const reading = (index ??= read(statesIndexPath).then(parseStatesIndex));
 		reading.catch(() => (index = undefined));
-		return loadSavedState(read, await reading, name);
+		const packs = filler();
+		try {
+			return await loadSavedState(read, await reading, name, packs.fill);
+		} finally {
+			packs.close();
+		}
 	};
 }

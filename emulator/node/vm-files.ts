@@ -43,7 +43,7 @@ export class VmFileError extends Error {
 }
 
 /** Read a file and check it against the manifest, so a truncated or stale file is named, never booted. */
-export async function readChecked(read: ReadVmFile, manifest: VmManifest, path: string): Promise<Uint8Array> {
+export async function readChecked(read: ReadVmFile, manifest: Pick<VmManifest, 'files'>, path: string): Promise<Uint8Array> {
 	const entry = manifest.files[path];
 	if (!entry) throw new VmFileError(path, 'not listed in manifest.json (rebuild with `npm run vm`)');
 	let data: Uint8Array;

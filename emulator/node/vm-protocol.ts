@@ -7,7 +7,8 @@ export type VmSource = { kind: 'fs'; dir: string } | { kind: 'http'; baseUrl: st
 
 export interface VmBootSpec {
 	source: VmSource;
-	wasmPath: string;
+	/** v86's code, compiled once by the host for all its nodes (VmFiles.wasm). */
+	wasm: WebAssembly.Module;
 	manifest: VmManifest;
 	/** true: a cold boot from kernel and initrd (the image build); false: the machine waits, paused, for a `restore`. */
 	boot: boolean;

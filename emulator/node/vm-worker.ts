@@ -69,7 +69,7 @@ async function main() {
 		// A machine to restore starts paused and waits for its state.
 		const boot = spec.boot ? { bzimage: buffer(await load(vmFileNames.kernel)), initrd: buffer(await load(vmFileNames.initrd)), cmdline: manifest.cmdline } : {};
 		emulator = new V86({
-			wasm_path: spec.wasmPath,
+			wasm_fn: async (env: WebAssembly.Imports) => (await WebAssembly.instantiate(spec.wasm, env)).exports,
 			memory_size: manifest.memoryMB * 1024 * 1024,
 			vga_memory_size: 2 * 1024 * 1024,
 			bios: buffer(bios),

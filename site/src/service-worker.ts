@@ -5,7 +5,10 @@
 // Offline: the app is cached when installed; machine files are cached as they are fetched (network first, so a
 // rebuilt image is never mixed with an old one while online), except the saved states' packs, which are named by
 // their content and never change: those are served from the cache once there, neither downloaded nor stored again.
+// Every response it serves carries the cross-origin isolation headers, so a page opened on a host that cannot send
+// them still shares memory with its machines' workers from its second visit on.
 import { build, files, prerendered, version } from '$service-worker';
+import { isolationHeaders } from '../server/isolation.ts';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const appCache = `app-${version}`;
@@ -40,6 +43,14 @@ async function cacheFirst(request: Request, cacheName: string): Promise<Response
 	return cached ?? networkFirst(request, cacheName);
 }
 
+/** Only documents and workers need the headers: the machine files (hundreds of MB) go through untouched. */
+function isolated(response: Response): Response {
+	if (response.type === 'opaque' || response.headers.has('Cross-Origin-Embedder-Policy')) return response;
+	const headers = new Headers(response.headers);
+	for (const [name, value] of Object.entries(isolationHeaders)) headers.set(name, value);
+	return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
 sw.addEventListener('fetch', (event) => {
 	const url = new URL(event.request.url);
 	if (event.request.method !== 'GET' || url.origin !== sw.location.origin) return;
@@ -48,5 +59,5 @@ sw.addEventListener('fetch', (event) => {
 		event.respondWith(immutable ? cacheFirst(event.request, machineCache) : networkFirst(event.request, machineCache));
 		return;
 	}
-	event.respondWith(caches.match(event.request).then((cached) => cached ?? networkFirst(event.request, appCache)));
+	event.respondWith(caches.match(event.request).then((cached) => cached ?? networkFirst(event.request, appCache)).then(isolated));
 });

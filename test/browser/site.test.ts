@@ -139,6 +139,28 @@ describe('lab page', () => {
 		await page.close();
 	});
 
+	test('is cross-origin isolated, so the machines read the saved state where it was inflated', async () => {
+		const page = await openPage();
+		await page.goto(`${site.url}en/labs/${first.slug}/`);
+		expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+		await page.close();
+	});
+
+	test('on a host that cannot send the isolation headers, the service worker isolates the page from its next load', async () => {
+		const plain = await serveStatic(await ensureMainSite(), { isolation: false });
+		const page = await openPage();
+		try {
+			await page.goto(`${plain.url}en/labs/${first.slug}/`);
+			expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+			await page.evaluate(() => navigator.serviceWorker.ready);
+			await page.reload();
+			expect(await page.evaluate(() => !!navigator.serviceWorker.controller && crossOriginIsolated)).toBe(true);
+		} finally {
+			await page.close();
+			await plain.close();
+		}
+	});
+
 	test('the sandbox starts nothing until asked', async () => {
 		const page = await openPage({ stallMachines: false });
 		// This page's own requests: a page closed earlier may still be finishing its downloads on the server.

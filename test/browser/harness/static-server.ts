@@ -1,7 +1,6 @@
-// Serves a built site with sirv, the static server behind sirv-cli (whole files, real 404s, no SPA fallback), on a free local port.
-import { createServer } from 'node:http';
+// Serves a built site as `npm start` does (site/server/static.ts), on a free local port, counting what a page downloads.
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
+import { siteServer } from '../../../site/server/static.ts';
 
 export interface StaticServer {
 	/** Ends with a slash: `http://127.0.0.1:41234/`. */
@@ -15,31 +14,23 @@ export interface StaticServer {
 	close(): Promise<void>;
 }
 
-type Sirv = (dir: string, options: Record<string, unknown>) => (req: unknown, res: unknown, next?: () => void) => void;
-
-// sirv-cli is the declared dependency; its sirv is resolved from there rather than relying on hoisting.
-const requireFromCli = createRequire(createRequire(import.meta.url).resolve('sirv-cli/package.json'));
-const sirvModule = requireFromCli('sirv') as Sirv | { default: Sirv };
-const sirv: Sirv = typeof sirvModule === 'function' ? sirvModule : sirvModule.default;
-
 /** Whole files only: the image's disk chunks are fetched one file at a time, never with Range requests. */
-export async function serveStatic(dir: string): Promise<StaticServer> {
+/** `isolation: false` serves without the cross-origin isolation headers, as a host that cannot set headers. */
+export async function serveStatic(dir: string, options: { isolation?: boolean } = {}): Promise<StaticServer> {
 	const requests: string[] = [];
 	const ranged: string[] = [];
 	let bytesSent = 0;
-	const handler = sirv(dir, {
-		dev: false,
-		etag: true,
-	});
-	const server = createServer((req, res) => {
-		requests.push(req.url ?? '');
-		if (req.headers.range) ranged.push(req.url ?? '');
-		const write = res.write.bind(res);
-		res.write = ((chunk: Uint8Array | string, ...rest: never[]) => {
-			bytesSent += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-			return write(chunk, ...rest);
-		}) as typeof res.write;
-		handler(req, res);
+	const server = siteServer(dir, {
+		isolation: options.isolation,
+		observe: (req, res) => {
+			requests.push(req.url ?? '');
+			if (req.headers.range) ranged.push(req.url ?? '');
+			const write = res.write.bind(res);
+			res.write = ((chunk: Uint8Array | string, ...rest: never[]) => {
+				bytesSent += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+				return write(chunk, ...rest);
+			}) as typeof res.write;
+		},
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;

@@ -1,6 +1,7 @@
 // The browser's VmFiles: the image served at <site>/vm/, the v86 wasm as bundled by Vite, one module Web Worker per node.
 import wasmUrl from 'v86/build/v86.wasm?url';
 import type { VmFiles } from '$emulator/node/node.ts';
+import { packWorkers, type PackWorkerHandle } from '$emulator/node/pack-workers.ts';
 import { savedStateLoader } from '$emulator/node/saved-states.ts';
 import { parseManifest, readChecked, sourceReader, type VmManifest } from '$emulator/node/vm-files.ts';
 import type { VmWorkerHandle } from '$emulator/node/vm-protocol.ts';
@@ -50,6 +51,40 @@ export function spawnWebWorker(): VmWorkerHandle {
 	};
 }
 
+function spawnPackWorker(): PackWorkerHandle {
+	const worker = new Worker(new URL('../../../../emulator/node/pack-worker.ts', import.meta.url), { type: 'module', name: 'swarmlab-packs' });
+	return {
+		post: (message) => worker.postMessage(message),
+		onMessage: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
+		onError: (handler) => {
+			worker.addEventListener('error', (event) => {
+				event.preventDefault();
+				handler(new Error(event.message || 'a worker could not be loaded'));
+			});
+		},
+		terminate: () => worker.terminate(),
+	};
+}
+
+let v86Module: Promise<WebAssembly.Module> | undefined;
+
+/** v86's wasm, compiled once per page while it downloads (and from the browser's code cache on later visits). */
+function compiledV86(url: string): Promise<WebAssembly.Module> {
+	const compile = async () => {
+		try {
+			return await WebAssembly.compileStreaming(fetch(url));
+		} catch {
+			// A host that serves .wasm without its MIME type: compile from the bytes instead.
+			const response = await fetch(url);
+			if (!response.ok) throw new MachinesError({ code: 'image-unreachable', reason: `${url}: HTTP ${response.status}` });
+			return WebAssembly.compile(await response.arrayBuffer());
+		}
+	};
+	const compiling = (v86Module ??= compile());
+	compiling.catch(() => (v86Module = undefined));
+	return compiling;
+}
+
 /** `onBytes` sees the saved states' bytes as they arrive: one download for all nodes, drawn as each node's progress. */
 export function browserVmFiles(vmUrl: string, manifest: VmManifest, onBytes: (bytes: number) => void): VmFiles {
 	const source = { kind: 'http', baseUrl: vmUrl } as const;
@@ -57,9 +92,11 @@ export function browserVmFiles(vmUrl: string, manifest: VmManifest, onBytes: (by
 	return {
 		manifest,
 		source,
-		loadState: savedStateLoader((path) => readChecked(read, manifest, path)),
-		// The worker lives under another URL: give it an absolute address.
-		wasmPath: new URL(wasmUrl, location.href).href,
+		loadState: savedStateLoader(
+			(path) => readChecked(read, manifest, path),
+			() => packWorkers({ spawn: spawnPackWorker, count: Math.min(navigator.hardwareConcurrency || 2, 4), baseUrl: vmUrl, files: manifest.files, onBytes }),
+		),
+		wasm: () => compiledV86(new URL(wasmUrl, location.href).href),
 		// A page cannot keep V8 on its baseline compiler: v86's interpreter alone is faster (emulator/node/node.ts).
 		jit: false,
 		spawn: spawnWebWorker,

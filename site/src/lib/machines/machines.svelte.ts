@@ -2,6 +2,7 @@
 import { resolve } from '$app/paths';
 import type { Node, NodeStatus } from '$emulator/node/node.ts';
 import { problemOf, type MachinesProblem } from './problem.ts';
+import { downloadPercent } from '$lib/ui/machine-text.ts';
 import type { Cluster, ClusterNodeSpec, StartState } from './runtime.ts';
 
 export type { ClusterNodeSpec, StartState };
@@ -141,8 +142,11 @@ class Machines {
 				},
 				onBytes: (bytes) => {
 					if (!current()) return;
-					// One download serves every node; once it is complete the nodes restore.
+					// One download serves every node; once it is complete the nodes restore. Drawn per whole percent:
+					// redrawing three progress bars for every network chunk took a core's time away from the download.
 					const status: MachineStatus = bytes >= this.bytesBeforeStart ? { state: 'restoring' } : { state: 'downloading', bytes, total: this.bytesBeforeStart };
+					const shown = this.statuses[specs[0].name];
+					if (status.state === 'downloading' && shown?.state === 'downloading' && downloadPercent(shown) === downloadPercent(status)) return;
 					for (const spec of specs) this.statuses[spec.name] = status;
 				},
 			});

@@ -1,0 +1,123 @@
+// Saved-state packs filled by workers. On a page, one thread inflating a state's 217 MB kept one core busy for seconds
+// while the other waited (Chromium's trace of a chapter opening); workers fill packs on every core at once. With
+// shared memory they inflate straight into the page's block store, otherwise they hand their buffer over.
+import { fillPackHere, type PackFiller } from './saved-states.ts';
+import { readChecked, sourceReader, VmFileError, type FileEntry } from './vm-files.ts';
+import type { Endpoint } from './vm-protocol.ts';
+
+export interface PackJob {
+	id: number;
+	baseUrl: string;
+	file: string;
+	entry: FileEntry;
+	/** Shared memory to inflate into; without it, `length` bytes come back in a transferred buffer. */
+	target?: Uint8Array;
+	length: number;
+}
+
+export type PackReply =
+	| { type: 'bytes'; id: number; bytes: number }
+	| { type: 'filled'; id: number; data?: ArrayBuffer }
+	| { type: 'failed'; id: number; file: string; reason: string };
+
+export interface PackWorkerHandle extends Endpoint<PackReply, PackJob> {
+	onError(handler: (error: Error) => void): void;
+	terminate(): void;
+}
+
+/** What a worker does with one job: read the pack over HTTP (retried, checked against its manifest entry), inflate it. */
+export async function runPackJob(job: PackJob, reply: (message: PackReply, transfer?: Transferable[]) => void) {
+	// Bytes are told at most every 100 ms: a message per network chunk (a thousand for a state) kept the page busy
+	// redrawing progress bars.
+	let untold = 0;
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const tell = () => {
+		clearTimeout(timer);
+		timer = undefined;
+		if (untold) reply({ type: 'bytes', id: job.id, bytes: untold });
+		untold = 0;
+	};
+	const read = sourceReader({ kind: 'http', baseUrl: job.baseUrl }, (_path, bytes) => {
+		untold += bytes;
+		timer ??= setTimeout(tell, 100);
+	});
+	try {
+		const target = job.target ?? new Uint8Array(job.length);
+		await fillPackHere((path) => readChecked(read, { files: { [job.file]: job.entry } }, path))(job.file, target);
+		tell();
+		if (job.target) reply({ type: 'filled', id: job.id });
+		else reply({ type: 'filled', id: job.id, data: target.buffer as ArrayBuffer }, [target.buffer as ArrayBuffer]);
+	} catch (error) {
+		tell();
+		const reason = error instanceof VmFileError ? error.reason : (error as Error).message;
+		reply({ type: 'failed', id: job.id, file: job.file, reason });
+	}
+}
+
+/** Jobs each worker may hold at once: downloads overlap with inflating, within a browser's six connections a host. */
+const jobsPerWorker = 3;
+
+/**
+ * A filler for one load: `count` workers, spawned now and terminated by `close`. `files` are the manifest's entries;
+ * `onBytes` sees every downloaded byte (a failed try's bytes are taken back, as `sourceReader` does).
+ */
+export function packWorkers(options: {
+	spawn: () => PackWorkerHandle;
+	count: number;
+	baseUrl: string;
+	files: Record<string, FileEntry>;
+	onBytes: (bytes: number) => void;
+}): PackFiller {
+	interface Pending {
+		job: PackJob;
+		target: Uint8Array;
+		resolve(): void;
+		reject(error: Error): void;
+	}
+	const queue: Pending[] = [];
+	const workers = Array.from({ length: options.count }, () => ({ handle: options.spawn(), running: new Map<number, Pending>(), failed: false }));
+	let nextId = 1;
+	const dispatch = () => {
+		for (const worker of workers) {
+			while (!worker.failed && worker.running.size < jobsPerWorker && queue.length) {
+				const pending = queue.shift()!;
+				worker.running.set(pending.job.id, pending);
+				worker.handle.post(pending.job);
+			}
+		}
+	};
+	for (const worker of workers) {
+		worker.handle.onMessage((message) => {
+			const pending = worker.running.get(message.id);
+			if (!pending) return;
+			if (message.type === 'bytes') return options.onBytes(message.bytes);
+			worker.running.delete(message.id);
+			if (message.type === 'failed') pending.reject(new VmFileError(message.file, message.reason));
+			else {
+				if (message.data) pending.target.set(new Uint8Array(message.data));
+				pending.resolve();
+			}
+			dispatch();
+		});
+		worker.handle.onError((error) => {
+			worker.failed = true;
+			const lost = [...worker.running.values(), ...(workers.every((other) => other.failed) ? queue.splice(0) : [])];
+			for (const pending of lost) pending.reject(new VmFileError(pending.job.file, `its worker failed: ${error.message}`));
+			worker.running.clear();
+		});
+	}
+	return {
+		fill: (file, target) =>
+			new Promise<void>((resolve, reject) => {
+				const entry = options.files[file];
+				if (!entry) return reject(new VmFileError(file, 'not listed in manifest.json (rebuild with `npm run vm`)'));
+				const shared = typeof SharedArrayBuffer === 'function' && target.buffer instanceof SharedArrayBuffer;
+				const job: PackJob = { id: nextId++, baseUrl: options.baseUrl, file, entry, target: shared ? target : undefined, length: target.byteLength };
+				queue.push({ job, target, resolve, reject });
+				dispatch();
+			}),
+		close: () => {
+			for (const worker of workers) worker.handle.terminate();
+		},
+	};
+}

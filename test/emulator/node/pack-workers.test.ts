@@ -1,0 +1,138 @@
+// Saved-state packs filled by workers: the jobs the page's pack workers run (runPackJob) over real HTTP and gzip,
+// dispatched by packWorkers. Each "worker" here runs runPackJob in this process and answers asynchronously, as a Web
+// Worker would; the browser tests open chapters through the real Web Workers.
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { packWorkers, runPackJob, type PackWorkerHandle } from '../../../emulator/node/pack-workers.ts';
+import { blockSize } from '../../../emulator/node/saved-states.ts';
+import { VmFileError, type FileEntry } from '../../../emulator/node/vm-files.ts';
+
+/** Three 4 KB blocks, each filled with its own byte. */
+const blocks = new Uint8Array(3 * blockSize).map((_, i) => 1 + Math.floor(i / blockSize));
+const goodPack = gzipSync(blocks);
+const entryOf = (data: Uint8Array): FileEntry => ({ size: data.byteLength, sha256: createHash('sha256').update(data).digest('hex') });
+const files: Record<string, FileEntry> = {
+	'states/good.pack': entryOf(goodPack),
+	// Listed with the good pack's checksum, served with one byte changed: a corrupted download.
+	'states/bad.pack': entryOf(goodPack),
+};
+const served: Record<string, Uint8Array> = {
+	'/vm/states/good.pack': goodPack,
+	'/vm/states/bad.pack': goodPack.map((byte, i) => (i === 20 ? byte ^ 0xff : byte)),
+};
+
+let server: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+	server = createServer((req, res) => {
+		const body = served[req.url ?? ''];
+		res.statusCode = body ? 200 : 404;
+		res.end(body);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/vm/`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+interface InProcessWorker extends PackWorkerHandle {
+	jobs: number;
+	terminated: boolean;
+	crash(): void;
+}
+
+/** A worker in this process: runs each job with runPackJob; `crash` plays a worker that dies. */
+function inProcessWorker(): InProcessWorker {
+	let onMessage: Parameters<PackWorkerHandle['onMessage']>[0] = () => {};
+	let onError: (error: Error) => void = () => {};
+	const worker: InProcessWorker = {
+		jobs: 0,
+		terminated: false,
+		post: (job) => {
+			worker.jobs++;
+			void runPackJob(job, (message) => setTimeout(() => !worker.terminated && onMessage(message)));
+		},
+		onMessage: (handler) => (onMessage = handler),
+		onError: (handler) => (onError = handler),
+		terminate: () => (worker.terminated = true),
+		crash: () => {
+			worker.terminated = true;
+			onError(new Error('out of memory'));
+		},
+	};
+	return worker;
+}
+
+function filler(count: number) {
+	const workers: InProcessWorker[] = [];
+	let bytes = 0;
+	const packs = packWorkers({
+		spawn: () => {
+			const worker = inProcessWorker();
+			workers.push(worker);
+			return worker;
+		},
+		count,
+		baseUrl,
+		files,
+		onBytes: (n) => (bytes += n),
+	});
+	return { packs, workers, bytes: () => bytes };
+}
+
+describe('packWorkers', () => {
+	test('inflates a pack straight into shared memory, counting the bytes downloaded', async () => {
+		const { packs, bytes } = filler(2);
+		const target = new Uint8Array(new SharedArrayBuffer(blocks.byteLength));
+		await packs.fill('states/good.pack', target);
+		packs.close();
+		expect(target).toEqual(new Uint8Array(blocks));
+		expect(bytes()).toBe(goodPack.byteLength);
+	});
+
+	test('without shared memory, the worker hands its buffer over and the page copies it in place', async () => {
+		const { packs } = filler(1);
+		const store = new Uint8Array(blocks.byteLength + blockSize);
+		await packs.fill('states/good.pack', store.subarray(blockSize));
+		packs.close();
+		expect(store.subarray(0, blockSize).every((byte) => byte === 0)).toBe(true);
+		expect(store.subarray(blockSize)).toEqual(new Uint8Array(blocks));
+	});
+
+	test('a corrupted pack fails with its name and the reason, never fills', async () => {
+		const { packs } = filler(1);
+		const target = new Uint8Array(blocks.byteLength);
+		const error = await packs.fill('states/bad.pack', target).catch((e: unknown) => e);
+		packs.close();
+		expect(error).toBeInstanceOf(VmFileError);
+		expect((error as VmFileError).file).toBe('states/bad.pack');
+		expect((error as VmFileError).reason).toMatch(/sha256/);
+		expect(target.every((byte) => byte === 0)).toBe(true);
+	});
+
+	test('a pack the manifest does not list is refused before any download', async () => {
+		const { packs, workers } = filler(1);
+		await expect(packs.fill('states/other.pack', new Uint8Array(blockSize))).rejects.toThrow(/not listed in manifest.json/);
+		packs.close();
+		expect(workers[0].jobs).toBe(0);
+	});
+
+	test('jobs spread over the workers; a worker that dies fails its own jobs by name, the others carry on', async () => {
+		const { packs, workers } = filler(2);
+		const fills = Array.from({ length: 6 }, () => packs.fill('states/good.pack', new Uint8Array(blocks.byteLength)).then(() => 'filled', (error: Error) => error.message));
+		expect(workers.map((worker) => worker.jobs)).toEqual([3, 3]);
+		workers[0].crash();
+		const outcomes = await Promise.all(fills);
+		expect(outcomes.filter((outcome) => outcome === 'filled')).toHaveLength(3);
+		expect(outcomes.filter((outcome) => outcome !== 'filled')).toEqual(Array(3).fill('VM file "states/good.pack": its worker failed: out of memory'));
+		// Later jobs go to the worker still alive.
+		await packs.fill('states/good.pack', new Uint8Array(blocks.byteLength));
+		expect(workers.map((worker) => worker.jobs)).toEqual([3, 4]);
+		packs.close();
+		expect(workers.every((worker) => worker.terminated)).toBe(true);
+	});
+});

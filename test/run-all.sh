@@ -32,7 +32,7 @@ stage() {
 	fi
 }
 
-stage "chromium" bash test/browser/ensure-chromium.sh
+stage "chromium and tshark" bash test/browser/ensure-test-tools.sh
 stage "vm image" tsx emulator/image/build.ts
 stage "unit tests" vitest run --project unit
 stage "machine tests" vitest run --project vm

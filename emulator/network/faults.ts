@@ -1,6 +1,7 @@
 // Faults the switch applies on purpose: a blocked port, a small underlay MTU, latency, loss — optionally on one link.
 import { decodeEthernet, etherTypes } from './packet/ethernet.ts';
 import { decodeIpv4, ipProtocols } from './packet/ipv4.ts';
+import { Events } from './events.ts';
 
 /** Two port names; a rule with `between` only touches frames going from one to the other, either way. */
 export type PortPair = readonly [string, string];
@@ -55,6 +56,7 @@ export function frameFacts(frame: Uint8Array): FrameFacts {
 
 export class FaultSet {
 	private readonly rules = new Map<number, FaultRule>();
+	private readonly events = new Events<{ change: ActiveFault[] }>();
 	private nextId = 1;
 
 	add(rule: FaultRule): number {
@@ -62,16 +64,30 @@ export class FaultSet {
 		const id = this.nextId++;
 		// A copy: editing the object afterwards must not change a fault that is already in force.
 		this.rules.set(id, Object.freeze({ ...rule }));
+		this.changed();
 		return id;
 	}
 
 	/** false when no rule had that id. */
 	remove(id: number): boolean {
-		return this.rules.delete(id);
+		const removed = this.rules.delete(id);
+		if (removed) this.changed();
+		return removed;
 	}
 
 	clear() {
+		if (this.rules.size === 0) return;
 		this.rules.clear();
+		this.changed();
+	}
+
+	/** Every change of the rules in force, e.g. for the fault panel to list them. */
+	onChange(listener: (faults: ActiveFault[]) => void): () => void {
+		return this.events.on('change', listener);
+	}
+
+	private changed() {
+		this.events.emit('change', this.list());
 	}
 
 	list(): ActiveFault[] {

@@ -165,6 +165,7 @@ function checkChapterYaml(chapter: ChapterYaml, nodes: ChapterNode[], yaml: Yaml
 				checked.add(item.check);
 				return;
 			}
+			if ('fault' in item) return;
 			for (const reference of outputReferences(item.run))
 				if (!outputs.has(reference))
 					sink.add(yaml.lineOf([list, i, 'run']), `${list} step ${i + 1}: {{stdout:${reference}}} needs an earlier step with id: ${reference}`);

@@ -1,7 +1,7 @@
 // The schema of chapter.yaml, built for the chapter's own nodes so a stray node name is caught where it is written.
 import { z } from 'zod';
 import { knownNodeNames } from './known-nodes.ts';
-import { captureProtocols, innerProtocols, type SolutionItem, type Step } from './types.ts';
+import { captureProtocols, innerProtocols, type FaultSpec, type SetupItem, type SolutionItem, type Step } from './types.ts';
 import { networkNamePattern, vniCommand } from './vni.ts';
 import { probeOf, type WaitCondition } from './wait.ts';
 
@@ -159,6 +159,31 @@ export function chapterSchema(chapterNodes: readonly string[]) {
 		},
 	});
 
+	const between = z
+		.tuple([node, node], { error: 'between is two node names: [manager, worker1]' })
+		.refine(([a, b]) => a !== b, { message: 'between needs two different nodes' })
+		.optional();
+	const faultKinds = ['drop', 'mtu', 'latency', 'loss', 'unplug', 'heal'];
+	const faultSpec: z.ZodType<FaultSpec> = z.discriminatedUnion(
+		'kind',
+		[
+			z
+				.strictObject({
+					kind: z.literal('drop'),
+					proto: z.enum(['udp', 'tcp', 'esp', 'icmp', 'arp'], { error: 'proto is udp, tcp, esp, icmp or arp' }),
+					port: z.number({ error: 'port is a number' }).int().min(1).max(65535).optional(),
+					between,
+				})
+				.refine((fault) => fault.port === undefined || fault.proto === 'udp' || fault.proto === 'tcp', { message: 'only udp and tcp have ports', path: ['port'] }),
+			z.strictObject({ kind: z.literal('mtu'), mtu: z.number({ error: 'mtu is a number of bytes' }).int().min(68).max(9000), between }),
+			z.strictObject({ kind: z.literal('latency'), ms: z.number({ error: 'ms is a number of milliseconds' }).int().min(1).max(10_000), between }),
+			z.strictObject({ kind: z.literal('loss'), ratio: z.number({ error: 'ratio is a number from 0 to 1' }).gt(0).max(1), between }),
+			z.strictObject({ kind: z.literal('unplug'), node }),
+			z.strictObject({ kind: z.literal('heal') }),
+		],
+		{ error: (issue) => (issue.code === 'invalid_union' ? `a fault's kind is one of ${faultKinds.join(', ')}` : undefined) },
+	);
+
 	const stepFields = { id: id('a step id').optional(), node, run: z.string().min(1).optional(), wait: waitCondition.optional(), timeoutMs: timeoutMs.optional() };
 	/** A step runs a command, or waits for a condition (whose command is then what `run` shows). */
 	const stepOf = (item: { id?: string; node: string; run?: string; wait?: WaitCondition; timeoutMs?: number }): Step => ({
@@ -172,12 +197,25 @@ export function chapterSchema(chapterNodes: readonly string[]) {
 		if (item.run === undefined && item.wait === undefined) ctx.addIssue({ code: 'custom', message: 'a step needs a command to run or a condition to wait for' });
 		if (item.run !== undefined && item.wait !== undefined) ctx.addIssue({ code: 'custom', message: 'a step either runs a command or waits, not both', path: ['wait'] });
 	};
-	const step = z.strictObject(stepFields).superRefine(oneAction).transform(stepOf);
+	/** A fault step has only `fault`. */
+	const faultOnly = (item: Record<string, unknown>, ctx: z.RefinementCtx) => {
+		for (const key of ['id', 'node', 'run', 'wait', 'timeoutMs', 'check'])
+			if (item[key] !== undefined) ctx.addIssue({ code: 'custom', message: `a fault step has only "fault", not "${key}"`, path: [key] });
+	};
+	const setupItem = z
+		.strictObject({ ...stepFields, node: node.optional(), fault: faultSpec.optional() })
+		.superRefine((item, ctx) => {
+			if (item.fault !== undefined) return faultOnly(item, ctx);
+			if (item.node === undefined) ctx.addIssue({ code: 'custom', message: 'a step needs a node (or is a { fault: … } step)' });
+			oneAction(item, ctx);
+		})
+		.transform((item): SetupItem => (item.fault !== undefined ? { fault: item.fault } : stepOf({ ...item, node: item.node! })));
 
 	// One object shape for steps and check markers, so a wrong field is reported as itself rather than as "no union matched".
 	const solutionItem = z
-		.strictObject({ check: id('a checkpoint id').optional(), ...stepFields, node: node.optional() })
+		.strictObject({ check: id('a checkpoint id').optional(), ...stepFields, node: node.optional(), fault: faultSpec.optional() })
 		.superRefine((item, ctx) => {
+			if (item.fault !== undefined) return faultOnly(item, ctx);
 			if (item.check !== undefined) {
 				for (const key of ['id', 'node', 'run', 'wait', 'timeoutMs'] as const)
 					if (item[key] !== undefined) ctx.addIssue({ code: 'custom', message: `a check marker has only "check", not "${key}"`, path: [key] });
@@ -186,14 +224,16 @@ export function chapterSchema(chapterNodes: readonly string[]) {
 			if (item.node === undefined) ctx.addIssue({ code: 'custom', message: 'a step needs a node (or is a { check: <id> } marker)' });
 			oneAction(item, ctx);
 		})
-		.transform((item): SolutionItem => (item.check !== undefined ? { check: item.check } : stepOf({ ...item, node: item.node! })));
+		.transform((item): SolutionItem =>
+			item.fault !== undefined ? { fault: item.fault } : item.check !== undefined ? { check: item.check } : stepOf({ ...item, node: item.node! }),
+		);
 
 	return z.strictObject({
 		id: id('id'),
 		nodes: z.unknown().optional(), // checked before this schema is built, since the schema depends on it
 		start: z.enum(['fresh', 'swarm'], { error: 'start is "fresh" or "swarm"' }),
 		duration: z.number({ error: 'duration is a number of minutes' }).int().min(1).max(240),
-		setup: z.array(step).default([]),
+		setup: z.array(setupItem).default([]),
 		checkpoints: z.array(checkpoint).min(1, { error: 'a chapter needs at least one checkpoint' }),
 		solution: z.array(solutionItem).min(1, { error: 'a chapter needs a solution' }),
 	});

@@ -1,6 +1,6 @@
 // The one place that turns a running Cluster (emulator/) into what the grader and the step runner need.
 import type { GraderContext } from './grader.ts';
-import type { CaptureFilter, Exec } from './types.ts';
+import type { CaptureFilter, Exec, FaultSpec, StepEnv } from './types.ts';
 
 /** The part of emulator/cluster's Cluster the labs use; a fake with this shape stands in for it in tests. */
 export interface LabCluster {
@@ -14,6 +14,12 @@ export interface LabCluster {
 	};
 	/** The switch clock, in ms: the time base of captures. */
 	now(): number;
+	/** Where fault steps act: its rules (emulator/network/faults.ts) and its ports' cables. */
+	switch: {
+		faults: { add(rule: Exclude<FaultSpec, { kind: 'unplug' | 'heal' }>): number; clear(): void };
+		setLink(name: string, state: 'up' | 'down'): void;
+		ports(): readonly { name: string }[];
+	};
 }
 
 export function clusterExec(cluster: LabCluster): Exec {
@@ -22,6 +28,23 @@ export function clusterExec(cluster: LabCluster): Exec {
 		const { exit, stdout, stderr } = await cluster.node(node).exec(command, options);
 		return { exit, stdout, stderr };
 	};
+}
+
+/** Applies a fault step to the cluster's switch. */
+export function clusterFault(cluster: LabCluster): (spec: FaultSpec) => void {
+	return (spec) => {
+		if (spec.kind === 'unplug') return cluster.switch.setLink(spec.node, 'down');
+		if (spec.kind === 'heal') {
+			cluster.switch.faults.clear();
+			for (const port of cluster.switch.ports()) cluster.switch.setLink(port.name, 'up');
+			return;
+		}
+		cluster.switch.faults.add(spec);
+	};
+}
+
+export function stepEnv(cluster: LabCluster): StepEnv {
+	return { exec: clusterExec(cluster), fault: clusterFault(cluster) };
 }
 
 /** A grader context whose step clock the caller moves forward (`ctx.stepStartedAt = cluster.now()`). */

@@ -1,5 +1,5 @@
 // Running setup and solution steps on the nodes, where `{{stdout:token}}` is the trimmed output of the earlier step `id: token`.
-import type { Exec, ExecResult, Step } from './types.ts';
+import type { ExecResult, SetupItem, StepEnv } from './types.ts';
 import { probeOf, waitFor } from './wait.ts';
 
 // Docker's own Go templates ({{.Swarm.NodeID}}, {{json .X}}) never start with "stdout:", so both live in one command.
@@ -23,7 +23,7 @@ export function substituteOutputs(command: string, outputs: ReadonlyMap<string, 
 export class StepError extends Error {
 	constructor(
 		message: string,
-		readonly step?: Step,
+		readonly step?: SetupItem,
 		readonly result?: ExecResult,
 	) {
 		super(message);
@@ -31,11 +31,22 @@ export class StepError extends Error {
 	}
 }
 
+const applied: ExecResult = { exit: 0, stdout: '', stderr: '' };
+
 /**
  * Runs one step; a non-zero exit or an unreachable node throws a StepError, and so does a `wait` whose condition did
- * not hold in time (saying what it last saw). Records the output when the step has an id.
+ * not hold in time (saying what it last saw). Records the output when the step has an id. A fault step changes the
+ * switch at once.
  */
-export async function runStep(step: Step, exec: Exec, outputs: Map<string, string>): Promise<ExecResult> {
+export async function runStep(step: SetupItem, { exec, fault }: StepEnv, outputs: Map<string, string>): Promise<ExecResult> {
+	if ('fault' in step) {
+		try {
+			fault(step.fault);
+		} catch (error) {
+			throw new StepError(`fault ${step.fault.kind}: ${(error as Error).message}`, step);
+		}
+		return applied;
+	}
 	const timeoutMs = step.timeoutMs ?? defaultStepTimeoutMs;
 	if (step.wait) {
 		const condition = probeOf(step.wait);
@@ -63,7 +74,7 @@ export async function runStep(step: Step, exec: Exec, outputs: Map<string, strin
 	return result;
 }
 
-export async function runSteps(steps: readonly Step[], exec: Exec, outputs = new Map<string, string>()): Promise<Map<string, string>> {
-	for (const step of steps) await runStep(step, exec, outputs);
+export async function runSteps(steps: readonly SetupItem[], env: StepEnv, outputs = new Map<string, string>()): Promise<Map<string, string>> {
+	for (const step of steps) await runStep(step, env, outputs);
 	return outputs;
 }

@@ -30,7 +30,27 @@ export interface CheckMarker {
 	check: string;
 }
 
-export type SolutionItem = Step | CheckMarker;
+export type NodePair = [string, string];
+
+/**
+ * A fault the switch applies (emulator/network/faults.ts), on every link or `between` two nodes; `unplug` pulls a
+ * node's cable; `heal` takes every fault away and plugs every cable back.
+ */
+export type FaultSpec =
+	| { kind: 'drop'; proto: 'udp' | 'tcp' | 'esp' | 'icmp' | 'arp'; port?: number; between?: NodePair }
+	| { kind: 'mtu'; mtu: number; between?: NodePair }
+	| { kind: 'latency'; ms: number; between?: NodePair }
+	| { kind: 'loss'; ratio: number; between?: NodePair }
+	| { kind: 'unplug'; node: string }
+	| { kind: 'heal' };
+
+/** A setup or solution step that breaks (or heals) the wire instead of running a command. */
+export interface FaultStep {
+	fault: FaultSpec;
+}
+
+export type SetupItem = Step | FaultStep;
+export type SolutionItem = Step | CheckMarker | FaultStep;
 
 export const captureProtocols = ['arp', 'icmp', 'udp', 'tcp', 'vxlan', 'esp', 'dns'] as const;
 export type CaptureProtocol = (typeof captureProtocols)[number];
@@ -159,7 +179,7 @@ export interface Chapter {
 	duration: number;
 	nodes: ChapterNode[];
 	start: StartState;
-	setup: Step[];
+	setup: SetupItem[];
 	solution: SolutionItem[];
 	/** In the order the prose places them (the same in every language). */
 	checkpoints: Checkpoint[];
@@ -174,3 +194,9 @@ export interface ExecResult {
 
 /** Runs a shell command on a node through its agent; rejects when the node cannot answer (down, timeout). */
 export type Exec = (node: string, command: string, options?: { timeoutMs?: number }) => Promise<ExecResult>;
+
+/** What steps act on: the nodes' agents, and the switch between them. */
+export interface StepEnv {
+	exec: Exec;
+	fault(spec: FaultSpec): void;
+}

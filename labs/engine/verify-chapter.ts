@@ -1,5 +1,5 @@
 // lab:verify's procedure for one chapter: every checkpoint must fail in the start state and pass once the solution ran.
-import { clusterExec, graderContext, type LabCluster } from './cluster-context.ts';
+import { graderContext, stepEnv, type LabCluster } from './cluster-context.ts';
 import { evaluateCheckpoint, type Verdict, type VerdictStatus } from './grader.ts';
 import { formatMessage } from './messages.ts';
 import { runStep, runSteps } from './steps.ts';
@@ -45,11 +45,12 @@ export async function verifyChapter(chapter: Chapter, cluster: LabCluster, optio
 	const report: ChapterReport = { folder: chapter.folder, rows, problems: [] };
 	checkLanguages(chapter, rowOf);
 
-	const exec = clusterExec(cluster);
+	const env = stepEnv(cluster);
+	const { exec } = env;
 	const outputs = new Map<string, string>();
 	log(`${chapter.folder}: running the chapter's setup on its ${chapter.start} start state`);
 	try {
-		await runSteps(chapter.setup, exec, outputs);
+		await runSteps(chapter.setup, env, outputs);
 	} catch (error) {
 		report.problems.push(`start state: ${(error as Error).message}`);
 		return report;
@@ -96,11 +97,12 @@ export async function verifyChapter(chapter: Chapter, cluster: LabCluster, optio
 			ctx.stepStartedAt = cluster.now();
 			continue;
 		}
-		log(`${chapter.folder}: ${item.node}$ ${item.run}`);
+		log(`${chapter.folder}: ${'fault' in item ? `fault ${JSON.stringify(item.fault)}` : `${item.node}$ ${item.run}`}`);
 		try {
-			await runStep(item, exec, outputs);
+			await runStep(item, env, outputs);
 		} catch (error) {
-			report.problems.push(`solution step ${index + 1}: ${(error as Error).message}${await nodeDiagnosis(exec, item.node)}`);
+			const diagnosis = 'fault' in item ? '' : await nodeDiagnosis(exec, item.node);
+			report.problems.push(`solution step ${index + 1}: ${(error as Error).message}${diagnosis}`);
 			return report;
 		}
 	}

@@ -10,7 +10,7 @@ import { Cluster } from '../../emulator/cluster/cluster.ts';
 import { localVmFiles } from '../../emulator/node/local-files.ts';
 import { checkpointParts, pendingInCurrentPart } from '../../labs/engine/auto-grading.ts';
 import { loadChapter } from '../../labs/engine/chapter-loader.server.ts';
-import { graderContext } from '../../labs/engine/cluster-context.ts';
+import { graderContext, stepEnv } from '../../labs/engine/cluster-context.ts';
 import { evaluateCheckpoint } from '../../labs/engine/grader.ts';
 import { runSteps } from '../../labs/engine/steps.ts';
 
@@ -32,7 +32,7 @@ async function guestBusy(cluster: Cluster): Promise<number> {
 const cluster = await Cluster.restore({ nodes: chapter.nodes, files: await localVmFiles(), start: chapter.start, log });
 try {
 	const grader = graderContext(cluster);
-	await runSteps(chapter.setup, grader.exec);
+	await runSteps(chapter.setup, stepEnv(cluster));
 	const parts = checkpointParts(chapter.text.en.segments);
 	const passed = new Set<string>();
 	const spent = { passing: 0, notYet: 0, evaluations: 0, commands: 0 };

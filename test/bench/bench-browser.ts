@@ -70,6 +70,61 @@ async function workloadInChromium(context: BrowserContext, server: StaticServer)
 	return median(times);
 }
 
+/**
+ * The packet inspector open on chapter 1: how long a frame takes from the switch to its row (rows show the switch's
+ * time; a MutationObserver notes when each appears), then the longest main-thread task (PerformanceObserver
+ * 'longtask': only tasks of 50 ms or more are reported, so 0 means none) while a flood ping fills the list, and the
+ * rate the flood reached.
+ */
+async function inspectorMetrics(context: BrowserContext, server: StaticServer) {
+	const page = await context.newPage();
+	await page.goto(`${server.url}en/labs/${values.chapter}/`);
+	await waitForTerminalText(page, 'manager', /root@manager:~#/, 600_000);
+	await page.getByTestId('open-inspector').click();
+	await page.getByTestId('inspector').waitFor();
+	await page.getByTestId('inspector-hide-gossip').uncheck();
+	await page.getByTestId('inspector-hide-arp').uncheck();
+	await page.evaluate(() => {
+		const probe = window as unknown as { latencies: number[]; longest: number; since: number };
+		Object.assign(probe, { latencies: [], longest: 0, since: Date.now() });
+		const dayStart = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+		new MutationObserver((mutations) => {
+			const now = Date.now();
+			for (const mutation of mutations) {
+				for (const node of mutation.addedNodes) {
+					const row = node as HTMLElement;
+					if (row.dataset?.testid !== 'inspector-row') continue;
+					const [h, m, s] = (row.querySelector('.time')?.textContent ?? '').split(':').map(Number);
+					const sent = dayStart + ((h * 60 + m) * 60 + s) * 1000;
+					if (sent >= probe.since) probe.latencies.push(now - sent);
+				}
+			}
+		}).observe(document.querySelector('[data-testid="inspector"]')!, { childList: true, subtree: true });
+		new PerformanceObserver((list) => {
+			for (const entry of list.getEntries()) probe.longest = Math.max(probe.longest, entry.duration);
+		}).observe({ type: 'longtask' });
+	});
+	const type = async (command: string) => {
+		await page.getByTestId('terminal-manager').click();
+		await page.keyboard.type(command);
+		await page.keyboard.press('Enter');
+	};
+	await type('ping -c 10 worker1');
+	await waitForTerminalText(page, 'manager', /10 received/, 120_000);
+	const latencies = await page.evaluate(() => (window as unknown as { latencies: number[] }).latencies);
+	const total = async () => Number(/of (\d+)/.exec((await page.getByTestId('inspector-count').textContent()) ?? '')?.[1] ?? 0);
+	await page.evaluate(() => ((window as unknown as { longest: number }).longest = 0));
+	const before = await total();
+	const started = performance.now();
+	await type('clear; ping -f -l 16 -c 6000 -q worker1');
+	await waitForTerminalText(page, 'manager', /6000 packets transmitted/, 300_000);
+	const seconds = (performance.now() - started) / 1000;
+	const framesPerSecond = Math.round(((await total()) - before) / seconds);
+	const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest);
+	await page.close();
+	return { inspectorLatencyMs: Math.round(median(latencies)), inspectorLongTasksMs: Math.round(longest), inspectorFramesPerSecond: framesPerSecond };
+}
+
 async function workloadUnderNode() {
 	const cluster = await Cluster.restore({ nodes: defaultNodes, files: await localVmFiles(), start: 'fresh' });
 	try {
@@ -98,6 +153,7 @@ try {
 		tabMemoryMB: cold.rssMB,
 	});
 	result.workloadChromiumMs = await workloadInChromium(browser.context, server);
+	Object.assign(result, await inspectorMetrics(browser.context, server));
 } finally {
 	await browser.close();
 }

@@ -117,6 +117,20 @@ describe('the valid fixture', () => {
 	});
 });
 
+describe('fault steps', () => {
+	test('setup and solution may break and heal the wire, in their turn among the commands', () => {
+		const chapter = loadChapter(join(fixtures, 'fault-steps', '01-sample'));
+		expect(chapter.setup).toEqual([{ fault: { kind: 'latency', ms: 20, between: ['manager', 'worker1'] } }]);
+		expect(chapter.solution).toEqual([
+			{ fault: { kind: 'drop', proto: 'udp', port: 4789 } },
+			{ node: 'worker1', run: 'ping -c 1 10.0.3.62' },
+			{ check: 'pinged' },
+			{ fault: { kind: 'unplug', node: 'worker1' } },
+			{ fault: { kind: 'heal' } },
+		]);
+	});
+});
+
 describe('broken chapters name the file and line to fix', () => {
 	test.each([
 		['bad-frontmatter', 'fr.md', 3, 'summary must be text'],
@@ -133,6 +147,8 @@ describe('broken chapters name the file and line to fix', () => {
 		['nested-command', 'en.md', 20, 'must stand at the top level'],
 		['bad-output-reference', 'chapter.yaml', 27, '{{stdout:address}} needs an earlier step with id: address'],
 		['partial-swarm', 'chapter.yaml', 3, 'a swarm start restores the saved swarm of manager, worker1, worker2'],
+		['bad-fault-port', 'chapter.yaml', 26, 'setup step 1: only udp and tcp have ports'],
+		['bad-fault-node', 'chapter.yaml', 31, 'solution step 3: node "worker2" is not one of this chapter\'s nodes (manager, worker1)'],
 	])('%s → %s:%i', (fixture, file, line, problem) => {
 		const [first] = errorsOf(() => loadChapter(join(fixtures, fixture, '01-sample')));
 		expect(first.file).toBe(`${fixture}/01-sample/${file}`);

@@ -1,4 +1,5 @@
 // A stand-in for emulator/cluster's Cluster: scripted command handlers per node and a list of frames on a fake clock.
+import { FaultSet } from '../../emulator/network/faults.ts';
 import type { LabCluster } from '../../labs/engine/cluster-context.ts';
 import type { CaptureFilter, ExecResult } from '../../labs/engine/types.ts';
 
@@ -20,6 +21,17 @@ export class FakeCluster implements LabCluster {
 	readonly frames: FakeFrame[] = [];
 	readonly commands: string[] = [];
 	readonly filters: (CaptureFilter & { since?: number })[] = [];
+
+	/** The real switch's rules; cables as a map of node to link state. */
+	readonly links = new Map<string, 'up' | 'down'>();
+	readonly switch = {
+		faults: new FaultSet(),
+		setLink: (name: string, state: 'up' | 'down') => {
+			if (!this.handlers[name]) throw new Error(`no port "${name}" on the switch`);
+			this.links.set(name, state);
+		},
+		ports: () => Object.keys(this.handlers).map((name) => ({ name })),
+	};
 
 	constructor(private readonly handlers: Record<string, Handler>) {}
 

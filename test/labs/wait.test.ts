@@ -43,7 +43,8 @@ describe('waiting', () => {
 
 	it('fails after its time with what it last saw, as a step error', async () => {
 		const step = { node: 'manager', run: probeOf({ service: 'web', replicas: 3 }).command, wait: { service: 'web', replicas: 3 }, timeoutMs: 50 };
-		const error = await runStep(step, async () => out('web 2/3 (max 1 per node)'), new Map()).catch((e: unknown) => e);
+		const env = { exec: async () => out('web 2/3 (max 1 per node)'), fault: () => {} };
+		const error = await runStep(step, env, new Map()).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(StepError);
 		expect((error as Error).message).toMatch(/^manager\$ docker service ls .*: not true after 0 s; last seen: exit 0: web 2\/3 \(max 1 per node\)$/);
 	});

@@ -1,6 +1,6 @@
 // ARP for IPv4 over Ethernet: who asks for which address, and who answers.
 import { formatIpv4, formatMac } from './address.ts';
-import { dataView, noBytes, truncated, type Layer } from './layer.ts';
+import { dataView, noBytes, truncated, type HeaderField, type Layer } from './layer.ts';
 
 // ARP: hardware type at 0, protocol type at 2, address lengths at 4 and 5, operation at 6, then the four addresses.
 const hardwareLengthOffset = 4;
@@ -35,4 +35,15 @@ export function decodeArp(bytes: Uint8Array): Layer<ArpPacket> {
 		targetIp: formatIpv4(bytes, targetIpOffset),
 	};
 	return { header, payload: noBytes };
+}
+
+export function arpFields(packet: ArpPacket): HeaderField[] {
+	const op = packet.op === arpOps.request ? 'request' : packet.op === arpOps.reply ? 'reply' : String(packet.op);
+	return [
+		{ id: 'arp.op', value: op, offset: opOffset, length: 2 },
+		{ id: 'arp.senderMac', value: packet.senderMac, offset: senderMacOffset, length: 6 },
+		{ id: 'arp.senderIp', value: packet.senderIp, offset: senderIpOffset, length: 4 },
+		{ id: 'arp.targetMac', value: packet.targetMac, offset: targetMacOffset, length: 6 },
+		{ id: 'arp.targetIp', value: packet.targetIp, offset: targetIpOffset, length: 4 },
+	];
 }

@@ -1,6 +1,6 @@
 // DNS messages as service discovery uses them: which names were asked, and which addresses came back.
 import { formatIpv4 } from './address.ts';
-import { dataView, noBytes, truncated, type Layer } from './layer.ts';
+import { dataView, hex, noBytes, truncated, type HeaderField, type Layer } from './layer.ts';
 
 export const dnsPort = 53;
 
@@ -124,4 +124,16 @@ function readData(bytes: Uint8Array, type: number, offset: number, length: numbe
 	}
 	if (type === 5 || type === 12 || type === 2) return readName(bytes, offset).text;
 	return undefined;
+}
+
+/** `length`: the message's bytes; its questions and answers are one field, as the summary says them. */
+export function dnsFields(message: DnsMessage, length: number): HeaderField[] {
+	const records = [...message.questions.map((question) => `${question.type} ${question.name}`), ...message.answers.map((answer) => `${answer.name} ${answer.type} ${answer.data ?? '…'}`)];
+	return [
+		{ id: 'dns.id', value: hex(message.id, 4), offset: idOffset, length: 2 },
+		{ id: 'dns.flags', value: `${message.qr ? 'response' : 'query'}, ${message.rcode}`, offset: flagsOffset, length: 2 },
+		{ id: 'dns.questions', value: `${message.questions.length}`, offset: questionCountOffset, length: 2 },
+		{ id: 'dns.answers', value: `${message.answers.length}`, offset: answerCountOffset, length: 2 },
+		...(length > headerLength ? [{ id: 'dns.records', value: records.join(', ') || '-', offset: headerLength, length: length - headerLength }] : []),
+	];
 }

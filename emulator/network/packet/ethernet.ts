@@ -1,6 +1,6 @@
 // Ethernet II framing: the two MACs and the EtherType, with 802.1Q/802.1ad tags stepped over to reach the payload.
 import { formatMac } from './address.ts';
-import { dataView, truncated, type Layer } from './layer.ts';
+import { dataView, hex, truncated, type HeaderField, type Layer } from './layer.ts';
 
 export const etherTypes = { ipv4: 0x0800, arp: 0x0806, vlan: 0x8100, ipv6: 0x86dd, qinq: 0x88a8 } as const;
 
@@ -39,4 +39,14 @@ export function decodeEthernet(bytes: Uint8Array): Layer<EthernetHeader> {
 /** The MAC at offset is a group address (broadcast or multicast): the I/G bit, lowest of its first byte, is set. */
 export function isGroupMac(bytes: Uint8Array, offset = dstOffset): boolean {
 	return (bytes[offset] & 1) === 1;
+}
+
+/** `length`: the header's bytes, tags included (where the decoder's payload starts). */
+export function ethernetFields(header: EthernetHeader, length: number): HeaderField[] {
+	return [
+		{ id: 'eth.dst', value: header.dst, offset: dstOffset, length: 6 },
+		{ id: 'eth.src', value: header.src, offset: srcOffset, length: 6 },
+		...(header.vlan !== undefined ? [{ id: 'eth.vlan', value: String(header.vlan), offset: headerLength, length: 2 }] : []),
+		{ id: 'eth.type', value: hex(header.type, 4), offset: length - 2, length: 2 },
+	];
 }

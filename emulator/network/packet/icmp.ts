@@ -1,5 +1,5 @@
 // ICMP messages: type and code, the echo id and sequence of a ping, the next-hop MTU of "fragmentation needed".
-import { dataView, truncated, type Layer } from './layer.ts';
+import { dataView, truncated, type HeaderField, type Layer } from './layer.ts';
 
 // ICMP: type at 0, code at 1, checksum at 2; echo id at 4 and sequence at 6; "fragmentation needed" MTU at 6.
 const typeOffset = 0;
@@ -60,4 +60,14 @@ export function describeIcmp(header: IcmpHeader): string {
 	if (header.type !== icmpTypes.destinationUnreachable) return name;
 	const reason = unreachableCodes[header.code] ?? `code ${header.code}`;
 	return header.mtu !== undefined ? `${name} (${reason}, mtu ${header.mtu})` : `${name} (${reason})`;
+}
+
+export function icmpFields(header: IcmpHeader): HeaderField[] {
+	return [
+		{ id: 'icmp.type', value: `${header.type} (${describeIcmp(header)})`, offset: typeOffset, length: 1 },
+		{ id: 'icmp.code', value: `${header.code}`, offset: codeOffset, length: 1 },
+		...(header.id !== undefined ? [{ id: 'icmp.id', value: `${header.id}`, offset: idOffset, length: 2 }] : []),
+		...(header.seq !== undefined ? [{ id: 'icmp.seq', value: `${header.seq}`, offset: seqOffset, length: 2 }] : []),
+		...(header.mtu !== undefined ? [{ id: 'icmp.mtu', value: `${header.mtu}`, offset: mtuOffset, length: 2 }] : []),
+	];
 }

@@ -1,6 +1,6 @@
 // IPv4 headers: addresses, protocol, TTL, length and fragmentation, plus the header checksum that covers them.
 import { formatIpv4 } from './address.ts';
-import { dataView, truncated, type Layer } from './layer.ts';
+import { dataView, hex, truncated, type HeaderField, type Layer } from './layer.ts';
 
 export const ipProtocols = { icmp: 1, tcp: 6, udp: 17, esp: 50 } as const;
 
@@ -81,4 +81,21 @@ export function decodeIpv4(bytes: Uint8Array): Layer<Ipv4Header> {
 		return { header, payload, error: `truncated ipv4 packet (${bytes.length} of ${header.totalLength} bytes)` };
 	}
 	return { header, payload };
+}
+
+const protocolNames: Record<number, string> = { [ipProtocols.icmp]: 'ICMP', [ipProtocols.tcp]: 'TCP', [ipProtocols.udp]: 'UDP', [ipProtocols.esp]: 'ESP' };
+
+export function ipv4Fields(header: Ipv4Header): HeaderField[] {
+	const flags = [header.dontFragment && 'DF', header.moreFragments && 'MF'].filter(Boolean).join(',') || '-';
+	return [
+		{ id: 'ipv4.headerLength', value: `${header.headerLength}`, offset: versionOffset, length: 1 },
+		{ id: 'ipv4.totalLength', value: `${header.totalLength}`, offset: totalLengthOffset, length: 2 },
+		{ id: 'ipv4.id', value: hex(header.id, 4), offset: idOffset, length: 2 },
+		{ id: 'ipv4.flags', value: `${flags}, offset ${header.fragmentOffset}`, offset: fragmentOffset, length: 2 },
+		{ id: 'ipv4.ttl', value: `${header.ttl}`, offset: ttlOffset, length: 1 },
+		{ id: 'ipv4.protocol', value: `${protocolNames[header.proto] ?? header.proto} (${header.proto})`, offset: protocolOffset, length: 1 },
+		{ id: 'ipv4.checksum', value: `${hex(header.checksum, 4)} ${header.checksumValid ? '✓' : '✗'}`, offset: checksumOffset, length: 2 },
+		{ id: 'ipv4.src', value: header.src, offset: srcOffset, length: 4 },
+		{ id: 'ipv4.dst', value: header.dst, offset: dstOffset, length: 4 },
+	];
 }

@@ -14,3 +14,14 @@ export function dataView(bytes: Uint8Array): DataView {
 export function truncated(protocol: string, need: number, have: number): { error: string } {
 	return { error: `truncated ${protocol} header (${have} of ${need} bytes)` };
 }
+
+/** One header field as the packet inspector shows it: its name's key (`wire.field.<id>` in the UI's language), its
+ * value as text, and where its bytes are, from the start of its layer. */
+export interface HeaderField {
+	id: string;
+	value: string;
+	offset: number;
+	length: number;
+}
+
+export const hex = (value: number, digits: number) => `0x${value.toString(16).padStart(digits, '0')}`;

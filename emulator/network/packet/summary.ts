@@ -4,6 +4,7 @@ import type { DecodedFrame } from './decode.ts';
 import type { DnsMessage } from './dns.ts';
 import { etherTypes } from './ethernet.ts';
 import { describeIcmp } from './icmp.ts';
+import { hex } from './layer.ts';
 
 /** The ports a Swarm student meets, named so a capture reads like the lesson. */
 export const swarmServices: Record<number, string> = { 53: 'dns', 2377: 'swarm-control', 4789: 'vxlan', 7946: 'gossip' };
@@ -41,7 +42,7 @@ function describe(frame: Omit<DecodedFrame, 'summary'>): string {
 function describeTransport(frame: Omit<DecodedFrame, 'summary'>, hosts: string): string {
 	const { ipv4, icmp, tcp, udp, vxlan, esp, dns } = frame;
 	if (icmp) return `${hosts} ICMP ${describeIcmp(icmp)}`;
-	if (esp) return `${hosts} ESP spi 0x${esp.spi.toString(16).padStart(8, '0')} seq ${esp.seq}`;
+	if (esp) return `${hosts} ESP spi ${hex(esp.spi, 8)} seq ${esp.seq}`;
 	if (vxlan) return `${hosts} VXLAN vni ${vxlan.vni} [${vxlan.inner.summary}]`;
 	if (tcp) {
 		const flags = tcp.flags ? ` [${tcp.flags}]` : '';

@@ -1,5 +1,5 @@
 // TCP segments: ports, sequence numbers and the flags that tell a handshake from data or a reset.
-import { dataView, truncated, type Layer } from './layer.ts';
+import { dataView, truncated, type HeaderField, type Layer } from './layer.ts';
 
 // TCP: source port at 0, destination port at 2, sequence at 4, acknowledgement at 8,
 // data offset (header length in 32-bit words) in the high nibble of 12, flags at 13, window at 14.
@@ -51,4 +51,16 @@ export function decodeTcp(bytes: Uint8Array): Layer<TcpHeader> {
 	if (header.headerLength < minHeaderLength) return { header, payload: bytes.subarray(minHeaderLength), error: `tcp header length ${header.headerLength} is below ${minHeaderLength}` };
 	if (bytes.length < header.headerLength) return { header, payload: bytes.subarray(bytes.length), ...truncated('tcp', header.headerLength, bytes.length) };
 	return { header, payload: bytes.subarray(header.headerLength) };
+}
+
+export function tcpFields(header: TcpHeader): HeaderField[] {
+	return [
+		{ id: 'tcp.srcPort', value: `${header.srcPort}`, offset: srcPortOffset, length: 2 },
+		{ id: 'tcp.dstPort', value: `${header.dstPort}`, offset: dstPortOffset, length: 2 },
+		{ id: 'tcp.seq', value: `${header.seq}`, offset: seqOffset, length: 4 },
+		{ id: 'tcp.ack', value: `${header.ack}`, offset: ackOffset, length: 4 },
+		{ id: 'tcp.headerLength', value: `${header.headerLength}`, offset: dataOffsetOffset, length: 1 },
+		{ id: 'tcp.flags', value: header.flags || '-', offset: flagsOffset, length: 1 },
+		{ id: 'tcp.window', value: `${header.window}`, offset: windowOffset, length: 2 },
+	];
 }

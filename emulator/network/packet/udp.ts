@@ -1,5 +1,5 @@
 // UDP datagrams: the two ports and the length that says where the payload ends.
-import { dataView, truncated, type Layer } from './layer.ts';
+import { dataView, truncated, type HeaderField, type Layer } from './layer.ts';
 
 // UDP: source port at 0, destination port at 2, length (header included) at 4, checksum at 6.
 const srcPortOffset = 0;
@@ -22,4 +22,12 @@ export function decodeUdp(bytes: Uint8Array): Layer<UdpHeader> {
 	const payload = bytes.subarray(headerLength, header.length);
 	if (bytes.length < header.length) return { header, payload, error: `truncated udp datagram (${bytes.length} of ${header.length} bytes)` };
 	return { header, payload };
+}
+
+export function udpFields(header: UdpHeader): HeaderField[] {
+	return [
+		{ id: 'udp.srcPort', value: `${header.srcPort}`, offset: srcPortOffset, length: 2 },
+		{ id: 'udp.dstPort', value: `${header.dstPort}`, offset: dstPortOffset, length: 2 },
+		{ id: 'udp.length', value: `${header.length}`, offset: lengthOffset, length: 2 },
+	];
 }

@@ -1,5 +1,5 @@
 // VXLAN, the overlay's tunnel: a 24-bit network id in front of a whole Ethernet frame, carried over UDP 4789.
-import { truncated, type Layer } from './layer.ts';
+import { hex, truncated, type HeaderField, type Layer } from './layer.ts';
 
 export const vxlanPort = 4789;
 
@@ -22,4 +22,11 @@ export function decodeVxlan(bytes: Uint8Array): Layer<VxlanHeader> {
 	// Receivers drop such frames; a capture still shows what they carried.
 	if (!(header.flags & vxlanVniValidFlag)) return { header, payload, error: `vxlan I flag not set (flags 0x${header.flags.toString(16)})` };
 	return { header, payload };
+}
+
+export function vxlanFields(header: VxlanHeader): HeaderField[] {
+	return [
+		{ id: 'vxlan.flags', value: hex(header.flags, 2), offset: flagsOffset, length: 1 },
+		{ id: 'vxlan.vni', value: `${header.vni}`, offset: vniOffset, length: 3 },
+	];
 }

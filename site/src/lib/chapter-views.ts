@@ -1,5 +1,5 @@
 // What the pages receive about chapters: a catalogue entry, and one chapter in one language (plain JSON from the build).
-import type { ChapterNode, ChapterText, Checkpoint, Language, StartState, Step } from '$labs/types.ts';
+import type { ChapterNode, ChapterText, Checkpoint, Language, SetupItem, StartState } from '$labs/types.ts';
 
 export interface ChapterSummary {
 	id: string;
@@ -20,7 +20,7 @@ export interface LabChapter {
 	duration: number;
 	nodes: ChapterNode[];
 	start: StartState;
-	setup: Step[];
+	setup: SetupItem[];
 	checkpoints: Checkpoint[];
 	language: Language;
 	text: ChapterText;

@@ -1,6 +1,6 @@
 // The open chapter on the running machines: bringing them to its start state, then grading its checkpoints (kept across languages).
 import { checkpointParts, GradingQueue, pendingInCurrentPart, wireHint, type RoundScope } from '$labs/auto-grading.ts';
-import { clusterExec, graderContext, type LabCluster } from '$labs/cluster-context.ts';
+import { clusterFault, graderContext, stepEnv, type LabCluster } from '$labs/cluster-context.ts';
 import { evaluateCheckpoint, windowStart, type GraderContext, type VerdictStatus } from '$labs/grader.ts';
 import type { Message } from '$labs/messages.ts';
 import { runStep } from '$labs/steps.ts';
@@ -91,12 +91,14 @@ class LabSession {
 				await machines.restoreAll(chapter.start);
 			}
 			const steps = chapter.setup;
-			const exec = clusterExec(asLabCluster(cluster));
+			const env = stepEnv(asLabCluster(cluster));
+			// A chapter starts on a wire that works, whatever faults the student set before; its setup may add its own.
+			clusterFault(asLabCluster(cluster))({ kind: 'heal' });
 			const outputs = new Map<string, string>();
 			for (const [index, step] of steps.entries()) {
 				if (stale()) return;
 				this.preparation = { state: 'running', step: index + 1, total: steps.length };
-				await runStep(step, exec, outputs);
+				await runStep(step, env, outputs);
 			}
 			if (stale()) return;
 			this.setGrader(graderContext(asLabCluster(cluster), cluster.now()), cluster);

@@ -22,7 +22,7 @@ export interface Browser {
 	close(): Promise<void>;
 }
 
-/** `test/browser/ensure-chromium.sh` installs the browser when it is missing. */
+/** `test/browser/ensure-test-tools.sh` installs the browser (and tshark) when they are missing. */
 export async function launchChromium(options: { locale?: string } = {}): Promise<Browser> {
 	const profile = await mkdtemp(join(tmpdir(), 'swarmlab-chromium-'));
 	// Playwright passes the profile as --user-data-dir itself; it refuses that flag in args.

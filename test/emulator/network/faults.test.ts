@@ -194,3 +194,20 @@ describe('managing rules', () => {
 		expect(() => new FaultSet().add(rule)).toThrow(message);
 	});
 });
+
+describe('FaultSet changes', () => {
+	test('each add, remove and clear that changes something is told, with the rules then in force', () => {
+		const faults = new FaultSet();
+		const seen: string[][] = [];
+		const stop = faults.onChange((active) => seen.push(active.map(({ rule }) => rule.kind)));
+		const drop = faults.add({ kind: 'drop', proto: 'udp', port: 4789 });
+		faults.add({ kind: 'latency', ms: 50 });
+		faults.remove(drop);
+		faults.remove(drop);
+		faults.clear();
+		faults.clear();
+		stop();
+		faults.add({ kind: 'mtu', mtu: 1400 });
+		expect(seen).toEqual([['drop'], ['drop', 'latency'], ['latency'], []]);
+	});
+});

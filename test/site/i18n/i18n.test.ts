@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { dictionaries, formatBytes, formatPercent, preferredLanguage, t } from '../../../site/src/lib/i18n/index.ts';
 
@@ -10,6 +12,27 @@ describe('dictionaries', () => {
 
 	test.each(Object.keys(dictionaries.en) as (keyof typeof dictionaries.en)[])('%s uses the same placeholders in both languages', (key) => {
 		expect(placeholders(dictionaries.fr[key])).toEqual(placeholders(dictionaries.en[key]));
+	});
+});
+
+describe('the packet inspector’s words', () => {
+	// Every field a protocol module names (`id: 'ipv4.ttl'`) and every layer the dissector makes has its words in both
+	// languages: read from the sources, so a field added later cannot be shown as a bare key.
+	const packetDir = resolve(import.meta.dirname, '../../../emulator/network/packet');
+	const sources = readdirSync(packetDir).map((file) => readFileSync(resolve(packetDir, file), 'utf8'));
+	const fieldIds = sources.flatMap((source) => [...source.matchAll(/\bid: '([a-z0-9]+\.[a-zA-Z]+)'/g)].map((match) => match[1]));
+	const layerNames = /export type LayerName = ([^;]+);/.exec(sources.join('\n'))![1].match(/'(\w+)'/g)!.map((name) => name.slice(1, -1));
+
+	test('the sources name fields and layers (the patterns still find them)', () => {
+		expect(fieldIds).toContain('vxlan.vni');
+		expect(fieldIds).toContain('icmp.mtu');
+		expect(layerNames).toContain('esp');
+	});
+
+	test.each(['en', 'fr'] as const)('every field and layer has a name in %s', (lang) => {
+		const keys = Object.keys(dictionaries[lang]);
+		const missing = [...fieldIds.map((id) => `wire.field.${id}`), ...layerNames.map((name) => `wire.layer.${name}`)].filter((key) => !keys.includes(key));
+		expect(missing).toEqual([]);
 	});
 });
 

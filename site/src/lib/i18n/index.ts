@@ -29,6 +29,11 @@ export function t<K extends MessageKey>(lang: Language, key: K, ...[params]: Par
 	return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
+/** A message whose key is made at run time (a protocol field's name): its text, or the key itself if there is none. */
+export function tDynamic(lang: Language, key: string): string {
+	return (dictionaries[lang] as Record<string, string>)[key] ?? key;
+}
+
 export function isLanguage(value: string | undefined): value is Language {
 	return (languages as readonly string[]).includes(value ?? '');
 }

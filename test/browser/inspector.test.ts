@@ -1,0 +1,164 @@
+// The packet inspector on real nodes in Chromium: a ping between containers on two nodes, seen on the wire as VXLAN
+// with its network's VNI (and ICMP inside), or as ESP on an encrypted overlay; the list downloaded as pcap, read by tshark.
+import { execFileSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, type Browser } from './harness/chromium.ts';
+import { waitForTerminalText } from './harness/machines.ts';
+import { ensureMainSite, root } from './harness/site-build.ts';
+import { serveStatic, type StaticServer } from './harness/static-server.ts';
+
+const results = resolve(root, 'test-results');
+let browser: Browser;
+let site: StaticServer;
+let page: Page;
+/** The container on worker1 of the plain overlay `wire`, made by the first test. */
+let wireIp = '';
+
+/**
+ * Types a command at a node's prompt, waits until the shell marks it ended (the terminal's data-commands-ended: text
+ * left on the screen by the previous command must not answer for this one), and returns the first capture of `answer`.
+ */
+async function ask(node: string, command: string, answer: RegExp, timeoutMs = 300_000): Promise<string> {
+	const terminal = page.getByTestId(`terminal-${node}`);
+	const ended = async () => Number(await terminal.getAttribute('data-commands-ended'));
+	await page.getByTestId(`tab-${node}`).click();
+	await terminal.click();
+	const before = await ended();
+	await page.keyboard.type(`clear; ${command}`);
+	await page.keyboard.press('Enter');
+	await expect.poll(ended, { timeout: timeoutMs, interval: 250 }).toBeGreaterThan(before);
+	const text = await waitForTerminalText(page, node, answer, 10_000);
+	return answer.exec(text)![1];
+}
+
+/**
+ * `docker run -d` on an overlay, tried up to three times: in the browser the guests run without v86's JIT, and a node's
+ * first attachment to an overlay can miss swarmkit's fixed 20 s deadline (exit 125, the container left created).
+ */
+const runOn = (network: string, name: string) =>
+	`for try in 1 2 3; do docker run -d --name ${name} --network ${network} busybox sleep 3600 >/dev/null && break; docker rm -f ${name} >/dev/null 2>&1; done`;
+
+/** An overlay with one container on worker1; returns the network's VNI and the container's address. */
+async function overlayWithContainer(network: string, options = '') {
+	const vni = await ask('manager', `docker network create -d overlay --attachable ${options} ${network} >/dev/null && docker network inspect ${network} --format 'vni={{index .Options "com.docker.network.driver.overlay.vxlanid_list"}}'`, /vni=(\d+)/);
+	const ip = await ask('worker1', `${runOn(network, `far-${network}`)}; docker inspect far-${network} --format 'ip={{(index .NetworkSettings.Networks "${network}").IPAddress}}'`, /ip=(\d+\.\d+\.\d+\.\d+)/);
+	return { vni: Number(vni), ip };
+}
+
+/** Pings the container from one on the manager until an answer comes back: an encrypted overlay's first packets wait
+ * for its IPsec states, as chapter 4 says. */
+async function pingFromManager(network: string, ip: string) {
+	await ask(
+		'manager',
+		`${runOn(network, `near-${network}`)}; for try in 1 2 3 4 5 6 7 8; do docker exec near-${network} ping -c 3 -W 3 ${ip} | grep -q '[1-9] packets received' && echo answered-after-$try && break; sleep 2; done`,
+		/answered-after-(\d+)/,
+	);
+}
+
+const shownCount = async () => Number(/^(\d+)/.exec((await page.getByTestId('inspector-count').textContent()) ?? '')![1]);
+const rows = () => page.getByTestId('inspector-row');
+
+beforeAll(async () => {
+	await mkdir(results, { recursive: true });
+	site = await serveStatic(await ensureMainSite());
+	browser = await launchChromium();
+	page = await browser.context.newPage();
+	await page.goto(`${site.url}en/labs/overlay-service/`);
+	await page.getByTestId('lab').and(page.locator('[data-preparation="ready"]')).waitFor({ timeout: 300_000 });
+	await page.getByTestId('open-inspector').click();
+	await page.getByTestId('inspector').waitFor();
+}, 600_000);
+
+afterAll(async () => {
+	await browser?.close();
+	await site?.close();
+});
+
+describe('packet inspector on a restored swarm', () => {
+	test('a ping across an overlay is listed as VXLAN with the network’s VNI, ICMP between the containers inside; the pcap holds the same frames', { timeout: 900_000 }, async () => {
+		const { vni, ip } = await overlayWithContainer('wire');
+		wireIp = ip;
+		await page.getByTestId('inspector-filter').fill(`vxlan vni:${vni}`);
+		await pingFromManager('wire', ip);
+		await expect.poll(async () => (await rows().allTextContents()).filter((text) => text.includes(`ICMP echo reply`)).length, { timeout: 30_000 }).toBeGreaterThan(0);
+		for (const text of await rows().allTextContents()) expect(text).toContain(`VXLAN vni ${vni} [`);
+
+		const request = rows().filter({ hasText: new RegExp(`→ ${ip.replace(/\./g, '\\.')} ICMP echo request`) }).first();
+		await request.click();
+		const layers = page.getByTestId('inspector-layers');
+		await expect.poll(() => layers.textContent()).toContain(`VXLAN network id (VNI): ${vni}`);
+		const text = (await layers.textContent())!;
+		expect(text).toContain('(inside VXLAN)');
+		expect(text).toContain(`Destination address: ${ip}`);
+		expect(text).toMatch(/ICMP.*Type: 8 \(echo request\)/s);
+		// The field's bytes light up in the hex view: the VNI is three bytes.
+		await layers.getByText('VXLAN network id (VNI):').click();
+		expect(await page.locator('[data-testid="inspector-hex"] .byte.lit').allTextContents()).toEqual(
+			[vni >> 16, (vni >> 8) & 0xff, vni & 0xff].map((byte) => byte.toString(16).padStart(2, '0')),
+		);
+		await page.screenshot({ path: resolve(results, 'inspector-vxlan.png') });
+
+		await page.getByTestId('inspector-pause').click();
+		const listed = await shownCount();
+		const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pcap-download').click()]);
+		const pcap = resolve(results, 'inspector-vxlan.pcap');
+		await download.saveAs(pcap);
+		await page.getByTestId('inspector-pause').click();
+		const tsharkCount = (filter: string) => execFileSync('tshark', ['-r', pcap, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
+		expect(listed).toBeGreaterThan(0);
+		expect(tsharkCount(`vxlan.vni == ${vni}`)).toBe(listed);
+		expect(tsharkCount('frame')).toBe(listed);
+		expect(tsharkCount(`vxlan && icmp && ip.dst == ${ip}`)).toBeGreaterThanOrEqual(3);
+	});
+
+	test('on an encrypted overlay the same ping crosses as ESP, and no plain VXLAN of that network shows', { timeout: 900_000 }, async () => {
+		const { vni, ip } = await overlayWithContainer('sealed', '--opt encrypted');
+		await page.getByTestId('inspector-filter').fill('esp');
+		try {
+			await pingFromManager('sealed', ip);
+		} catch (error) {
+			const dump = await ask('manager', "ip xfrm policy | tr '\\n\\t' '  '; echo; ip xfrm state | grep -c spi; echo dump-done", /([\s\S]*dump-done)/, 60_000);
+			throw new Error(`${(error as Error).message}\n--- manager xfrm:\n${dump}`);
+		}
+		await expect.poll(() => shownCount(), { timeout: 30_000 }).toBeGreaterThanOrEqual(6);
+		for (const text of await rows().allTextContents()) expect(text).toMatch(/ESP spi 0x[0-9a-f]{8} seq \d+/);
+		await page.getByTestId('inspector-filter').fill(`vni:${vni}`);
+		await expect.poll(() => shownCount()).toBe(0);
+	});
+
+	test('a word the filter does not know is named, in the student’s language', async () => {
+		await page.getByTestId('inspector-filter').fill('vxlan http');
+		await expect.poll(() => page.getByRole('alert').textContent()).toContain('“http”');
+		await page.getByTestId('inspector-filter').fill('');
+	});
+});
+
+describe('fault panel on a restored swarm', () => {
+	const answers = (to: string) => ask('manager', `docker exec near-wire ping -c 2 -W 3 ${to} | grep -o '[0-9] packets received'`, /(\d) packets received/);
+
+	test('blocking UDP 4789 everywhere stops the overlay ping; healing brings it back', { timeout: 600_000 }, async () => {
+		expect(wireIp).not.toBe('');
+		await page.getByTestId('open-fault-panel').click();
+		await page.getByTestId('fault-panel').waitFor();
+		await page.getByTestId('fault-kind').selectOption('drop');
+		await page.getByTestId('fault-proto').selectOption('udp');
+		await page.getByTestId('fault-port').fill('4789');
+		await page.getByTestId('fault-apply').click();
+		await expect.poll(() => page.getByTestId('fault-item').allTextContents()).toEqual([expect.stringContaining('UDP port 4789 blocked (on every link)')]);
+		expect(await answers(wireIp)).toBe('0');
+		await page.getByTestId('fault-heal').click();
+		await page.getByTestId('fault-none').waitFor();
+		expect(await answers(wireIp)).toBe('2');
+	});
+
+	test('a value the switch cannot take is refused with the reason, and nothing is applied', async () => {
+		await page.getByTestId('fault-kind').selectOption('mtu');
+		await page.getByTestId('fault-mtu').fill('20');
+		await page.getByTestId('fault-apply').click();
+		await expect.poll(() => page.getByRole('alert').textContent()).toContain('from 68 to 9000');
+		await page.getByTestId('fault-none').waitFor();
+	});
+});

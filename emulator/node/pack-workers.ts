@@ -3,7 +3,7 @@
 // shared memory they inflate straight into the page's block store, otherwise they hand their buffer over.
 import { fillPackHere, type PackFiller } from './saved-states.ts';
 import { readChecked, sourceReader, VmFileError, type FileEntry } from './vm-files.ts';
-import type { Endpoint } from './vm-protocol.ts';
+import type { WorkerHandle } from './vm-protocol.ts';
 
 export interface PackJob {
 	id: number;
@@ -20,10 +20,7 @@ export type PackReply =
 	| { type: 'filled'; id: number; data?: ArrayBuffer }
 	| { type: 'failed'; id: number; file: string; reason: string };
 
-export interface PackWorkerHandle extends Endpoint<PackReply, PackJob> {
-	onError(handler: (error: Error) => void): void;
-	terminate(): void;
-}
+export type PackWorkerHandle = WorkerHandle<PackReply, PackJob>;
 
 /** What a worker does with one job: read the pack over HTTP (retried, checked against its manifest entry), inflate it. */
 export async function runPackJob(job: PackJob, reply: (message: PackReply, transfer?: Transferable[]) => void) {

@@ -43,7 +43,10 @@ export interface Endpoint<In, Out> {
 	onMessage(handler: (message: In) => void): void;
 }
 
-export interface VmWorkerHandle extends Endpoint<VmToHost, HostToVm> {
+/** The host's side of a worker: its messages both ways, its failures, and its end. */
+export interface WorkerHandle<Receive, Send> extends Endpoint<Receive, Send> {
 	onError(handler: (error: Error) => void): void;
 	terminate(): void;
 }
+
+export type VmWorkerHandle = WorkerHandle<VmToHost, HostToVm>;

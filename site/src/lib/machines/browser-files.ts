@@ -4,7 +4,7 @@ import type { VmFiles } from '$emulator/node/node.ts';
 import { packWorkers, type PackWorkerHandle } from '$emulator/node/pack-workers.ts';
 import { savedStateLoader } from '$emulator/node/saved-states.ts';
 import { parseManifest, readChecked, sourceReader, type VmManifest } from '$emulator/node/vm-files.ts';
-import type { VmWorkerHandle } from '$emulator/node/vm-protocol.ts';
+import type { VmWorkerHandle, WorkerHandle } from '$emulator/node/vm-protocol.ts';
 import { MachinesError } from './problem.ts';
 
 /** Checks what the machines need before downloading anything, so the page can say what is missing. */
@@ -35,35 +35,29 @@ export async function fetchManifest(vmUrl: string): Promise<VmManifest> {
 	}
 }
 
-export function spawnWebWorker(): VmWorkerHandle {
-	const worker = new Worker(new URL('../../../../emulator/node/vm-worker.ts', import.meta.url), { type: 'module', name: 'swarmlab-vm' });
+/** A Web Worker as the emulator's handle; `who` names it in errors ("the machine’s worker"). */
+function webWorkerHandle<Receive, Send>(worker: Worker, who: string): WorkerHandle<Receive, Send> {
 	return {
 		post: (message, transfer) => worker.postMessage(message, transfer ?? []),
 		onMessage: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
 		onError: (handler) => {
 			worker.addEventListener('error', (event) => {
 				event.preventDefault();
-				handler(new Error(event.message || 'the machine’s worker could not be loaded'));
+				handler(new Error(event.message || `${who} could not be loaded`));
 			});
-			worker.addEventListener('messageerror', () => handler(new Error('a message from the machine’s worker could not be read')));
+			worker.addEventListener('messageerror', () => handler(new Error(`a message from ${who} could not be read`)));
 		},
 		terminate: () => worker.terminate(),
 	};
 }
 
+// Each `new Worker(new URL(…, import.meta.url))` stays written out: it is how Vite finds and bundles the worker.
+export function spawnWebWorker(): VmWorkerHandle {
+	return webWorkerHandle(new Worker(new URL('../../../../emulator/node/vm-worker.ts', import.meta.url), { type: 'module', name: 'swarmlab-vm' }), 'the machine’s worker');
+}
+
 function spawnPackWorker(): PackWorkerHandle {
-	const worker = new Worker(new URL('../../../../emulator/node/pack-worker.ts', import.meta.url), { type: 'module', name: 'swarmlab-packs' });
-	return {
-		post: (message) => worker.postMessage(message),
-		onMessage: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
-		onError: (handler) => {
-			worker.addEventListener('error', (event) => {
-				event.preventDefault();
-				handler(new Error(event.message || 'a worker could not be loaded'));
-			});
-		},
-		terminate: () => worker.terminate(),
-	};
+	return webWorkerHandle(new Worker(new URL('../../../../emulator/node/pack-worker.ts', import.meta.url), { type: 'module', name: 'swarmlab-packs' }), 'a worker');
 }
 
 let v86Module: Promise<WebAssembly.Module> | undefined;

@@ -5,8 +5,8 @@
 // Offline: the app is cached when installed; machine files are cached as they are fetched (network first, so a
 // rebuilt image is never mixed with an old one while online), except the saved states' packs, which are named by
 // their content and never change: those are served from the cache once there, neither downloaded nor stored again.
-// Every response it serves carries the cross-origin isolation headers, so a page opened on a host that cannot send
-// them still shares memory with its machines' workers from its second visit on.
+// The app's responses (pages, scripts, workers) get the cross-origin isolation headers, so a page opened on a host that
+// cannot send them still shares memory with its machines' workers from its second visit on.
 import { build, files, prerendered, version } from '$service-worker';
 import { isolationHeaders } from '../server/isolation.ts';
 
@@ -43,7 +43,7 @@ async function cacheFirst(request: Request, cacheName: string): Promise<Response
 	return cached ?? networkFirst(request, cacheName);
 }
 
-/** Only documents and workers need the headers: the machine files (hundreds of MB) go through untouched. */
+/** Documents and workers need the headers; the machine files (hundreds of MB) are not wrapped and go through untouched. */
 function isolated(response: Response): Response {
 	if (response.type === 'opaque' || response.headers.has('Cross-Origin-Embedder-Policy')) return response;
 	const headers = new Headers(response.headers);

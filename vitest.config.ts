@@ -1,10 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// The site's own module paths (svelte.config.js), for the site's plain modules under test.
+const alias = {
+  $lib: fileURLToPath(new URL('./site/src/lib', import.meta.url)),
+  $emulator: fileURLToPath(new URL('./emulator', import.meta.url)),
+};
 
 // Three projects: fast pure-code tests, tests that boot real v86 guests (need static/vm/), and the built site in Chromium.
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/vm/**', 'test/browser/**'] } },
+      { resolve: { alias }, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/vm/**', 'test/browser/**'] } },
       {
         test: {
           name: 'vm',

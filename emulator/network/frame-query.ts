@@ -2,10 +2,10 @@
 // words separated by spaces, every one must hold. A protocol also matches what a VXLAN frame carries, as in Wireshark.
 import { frameMatches, type FrameFilter, type FrameProto, type InnerProto } from './query.ts';
 import type { CaptureRecord } from './capture.ts';
+import { swarmPorts } from './packet/summary.ts';
 
 const protocols: readonly FrameProto[] = ['arp', 'icmp', 'udp', 'tcp', 'vxlan', 'esp', 'dns'];
 const innerProtocols: readonly string[] = ['icmp', 'tcp', 'udp', 'arp'] satisfies InnerProto[];
-const gossipPort = 7946;
 
 export interface FrameQueryOptions {
 	/** The cluster's node names: a name matches frames it sent or received; two names, frames between them. */
@@ -48,7 +48,7 @@ export function parseFrameQuery(text: string, options: FrameQueryOptions): Frame
 	if (nodes.length === 1) tests.push((record) => has(record, { from: nodes[0] }) || has(record, { to: nodes[0] }));
 	else if (nodes.length === 2) tests.push((record) => has(record, { between: [nodes[0], nodes[1]] }));
 	else if (nodes.length > 2) return { unknownTerm: nodes[2] };
-	if (options.hideGossip) tests.push((record) => !has(record, { udpPort: gossipPort }) && !has(record, { tcpPort: gossipPort }));
+	if (options.hideGossip) tests.push((record) => !has(record, { udpPort: swarmPorts.gossip }) && !has(record, { tcpPort: swarmPorts.gossip }));
 	if (options.hideArp) tests.push((record) => !has(record, { proto: 'arp' }));
 	return { match: (record) => tests.every((test) => test(record)) };
 }

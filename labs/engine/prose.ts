@@ -1,4 +1,5 @@
-// A language file's body to page segments: HTML prose, runnable commands (```sh manager) and checkpoint places (```checkpoint).
+// A language file's body to page segments: HTML prose, runnable commands (```sh manager), files to open in the editor
+// (```file manager stack.yml) and checkpoint places (```checkpoint).
 import MarkdownIt, { type Token } from 'markdown-it';
 import { nodeNameProblem } from './chapter-schema.ts';
 import type { ErrorSink } from './lab-error.ts';
@@ -59,33 +60,39 @@ export function renderProse(body: string, bodyLine: number, nodes: readonly stri
 			segments.push({ kind: 'checkpoint', id });
 			continue;
 		}
-		if (special.extra.length) {
+		if (special.kind === 'command' && special.extra.length) {
 			sink.add(line, `unexpected "${special.extra.join(' ')}" after the node name in "${token.info.trim()}"`);
+			continue;
+		}
+		if (special.kind === 'file' && special.extra.length !== 1) {
+			sink.add(line, `a file block names its node then one path, as in "file manager stack.yml", not "${token.info.trim()}"`);
 			continue;
 		}
 		const problem = nodeNameProblem(special.node, nodes);
 		if (problem) {
-			sink.add(line, `command block: ${problem}`);
+			sink.add(line, `${special.kind} block: ${problem}`);
 			continue;
 		}
-		const code = token.content.replace(/\n+$/, '');
+		const code = special.kind === 'file' ? token.content : token.content.replace(/\n+$/, '');
 		if (!code.trim()) {
-			sink.add(line, `empty command block for ${special.node}`);
+			sink.add(line, `empty ${special.kind} block for ${special.node}`);
 			continue;
 		}
 		flush();
-		segments.push({ kind: 'command', node: special.node, code });
+		segments.push(special.kind === 'file' ? { kind: 'file', node: special.node, path: special.extra[0], code } : { kind: 'command', node: special.node, code });
 	}
 	flush();
 	return { segments, placements };
 }
 
-type FenceKind = { kind: 'checkpoint'; extra: string[] } | { kind: 'command'; node: string; extra: string[] };
+type FenceKind = { kind: 'checkpoint'; extra: string[] } | { kind: 'command' | 'file'; node: string; extra: string[] };
 
-/** ```checkpoint → a checkpoint; ```sh manager → a command for manager; anything else stays a code block. */
+/** ```checkpoint → a checkpoint; ```sh manager → a command for manager; ```file manager stack.yml → a file to open in
+ * the editor; anything else stays a code block. */
 function classifyFence(info: string): FenceKind | undefined {
 	const [language, node, ...extra] = info.trim().split(/\s+/);
 	if (language === 'checkpoint') return { kind: 'checkpoint', extra: node ? [node, ...extra] : [] };
+	if (language === 'file') return { kind: 'file', node: node ?? '', extra };
 	if (shellLanguages.includes(language) && node) return { kind: 'command', node, extra };
 	return undefined;
 }

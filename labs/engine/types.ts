@@ -151,6 +151,8 @@ export type Checkpoint = ExecCheckpoint | CaptureCheckpoint | QuestionCheckpoint
 export type Segment =
 	| { kind: 'html'; html: string }
 	| { kind: 'command'; node: string; code: string }
+	/** A file for the student to open in the editor on `node` (```file manager stack.yml), its text ready to save. */
+	| { kind: 'file'; node: string; path: string; code: string }
 	| { kind: 'checkpoint'; id: string };
 
 export interface CheckpointText {

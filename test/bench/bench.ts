@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
 import { waitAllReady } from '../../emulator/cluster/swarm.ts';
+import { SwarmWatch } from '../../emulator/cluster/swarm-watch.ts';
+import type { Node } from '../../emulator/node/node.ts';
 import { defaultVmDir, localVmFiles } from '../../emulator/node/local-files.ts';
 import { parseStatesIndex, stateDownloadBytes, statesIndexPath } from '../../emulator/node/saved-states.ts';
 import { formSwarm, runOnOverlay, sh } from '../vm/swarm-commands.ts';
@@ -84,6 +86,52 @@ async function benchNode() {
 	return result;
 }
 
+/** Each guest's CPU busy share (0-100) over `ms`, from its own /proc/stat; the mean of the nodes. */
+async function guestBusyPercent(nodes: Node[], ms: number) {
+	const read = async (node: Node) => (await sh(node, "head -1 /proc/stat")).split(/\s+/).slice(1).map(Number);
+	const before = await Promise.all(nodes.map(read));
+	await new Promise((r) => setTimeout(r, ms));
+	const after = await Promise.all(nodes.map(read));
+	const shares = nodes.map((_, i) => {
+		const delta = after[i].map((value, j) => value - before[i][j]);
+		const total = delta.reduce((sum, value) => sum + value, 0);
+		// Fields: user nice system idle iowait irq softirq steal…
+		return total ? (1 - (delta[3] + delta[4]) / total) * 100 : 0;
+	});
+	return Math.round((shares.reduce((sum, share) => sum + share, 0) / shares.length) * 10) / 10;
+}
+
+/**
+ * The swarm map's watch on an idle swarm: its first survey of the three nodes, and the guests' CPU with the map open
+ * and closed, in alternate windows (an idle swarm's own load drifts: one window each would compare the drift).
+ */
+async function benchSwarmMap(cluster: Cluster) {
+	const nodes = cluster.nodeNames.map((name) => cluster.node(name));
+	const windowMs = 30_000;
+	const closed: number[] = [];
+	const open: number[] = [];
+	const surveys: number[] = [];
+	for (let pair = 0; pair < 2; pair++) {
+		closed.push(await guestBusyPercent(nodes, windowMs));
+		const watch = new SwarmWatch(() => new Map(nodes.map((node) => [node.name, node])));
+		const firstRound = new Promise<number>((resolve) => watch.on('round', ({ ms }) => resolve(ms)));
+		watch.start();
+		surveys.push(await firstRound);
+		// The waits for events start right after the first round.
+		await new Promise((r) => setTimeout(r, 3000));
+		open.push(await guestBusyPercent(nodes, windowMs));
+		watch.stop();
+	}
+	const mean = (values: number[]) => Math.round((values.reduce((sum, value) => sum + value, 0) / values.length) * 10) / 10;
+	log(`swarm map: surveys ${surveys.join(', ')} ms; idle guests ${closed.join(', ')}% busy, with the map open ${open.join(', ')}%`);
+	return {
+		swarmMapSurveyMs: surveys,
+		idleGuestBusyPercent: mean(closed),
+		swarmMapOpenGuestBusyPercent: mean(open),
+		swarmMapIdleCostPercent: Math.round((mean(open) - mean(closed)) * 10) / 10,
+	};
+}
+
 /** The saved swarm restored (agents answering), then how long until the manager sees three nodes Ready and a service runs. */
 async function benchRestoredSwarm() {
 	const files = await localVmFiles();
@@ -93,7 +141,7 @@ async function benchRestoredSwarm() {
 		const [, swarmReadyMs] = await timed(() => waitAllReady(manager, 3));
 		const [, restoredServiceMs] = await timed(() => sh(manager, 'docker service create --quiet --name first --replicas 3 nginx'));
 		log(`swarm restored in ${clusterRestoreMs} ms, 3 Ready ${swarmReadyMs} ms later, a 3-replica service in ${restoredServiceMs} ms`);
-		return { clusterRestoreMs, swarmReadyMs, restoredServiceMs };
+		return { clusterRestoreMs, swarmReadyMs, restoredServiceMs, ...(await benchSwarmMap(cluster)) };
 	} finally {
 		await cluster.stop();
 	}

@@ -69,7 +69,7 @@ describe('the valid fixture', () => {
 	});
 
 	test('splits the prose into html, commands and checkpoints', () => {
-		expect(chapter.text.en.segments.map((s) => (s.kind === 'html' ? 'html' : `${s.kind}:${s.kind === 'command' ? s.node : s.id}`))).toEqual([
+		expect(chapter.text.en.segments.map((s) => (s.kind === 'html' ? 'html' : `${s.kind}:${s.kind === 'command' || s.kind === 'file' ? s.node : s.id}`))).toEqual([
 			'html',
 			'command:manager',
 			'checkpoint:docker-runs',

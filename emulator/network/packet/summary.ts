@@ -5,9 +5,13 @@ import type { DnsMessage } from './dns.ts';
 import { etherTypes } from './ethernet.ts';
 import { describeIcmp } from './icmp.ts';
 import { hex } from './layer.ts';
+import { vxlanPort } from './vxlan.ts';
+
+/** Swarm's ports: 2377 the managers' control plane, 7946 gossip between nodes, 4789 the overlays' data (VXLAN). */
+export const swarmPorts = { control: 2377, gossip: 7946, data: vxlanPort } as const;
 
 /** The ports a Swarm student meets, named so a capture reads like the lesson. */
-export const swarmServices: Record<number, string> = { 53: 'dns', 2377: 'swarm-control', 4789: 'vxlan', 7946: 'gossip' };
+export const swarmServices: Record<number, string> = { 53: 'dns', [swarmPorts.control]: 'swarm-control', [swarmPorts.data]: 'vxlan', [swarmPorts.gossip]: 'gossip' };
 
 const etherTypeNames: Record<number, string> = { [etherTypes.ipv6]: 'IPv6' };
 const ipProtocolNames: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 50: 'ESP' };

@@ -1,7 +1,7 @@
 // What the fault panel's form asks for, turned into the switch's rule (emulator/network/faults.ts) or into the reason
 // it cannot be, in words the panel can show in either language.
 import type { FaultRule } from '$emulator/network/faults.ts';
-import type { MessageKey } from '$lib/i18n/index.ts';
+import { t, type Language, type MessageKey } from '$lib/i18n/index.ts';
 
 export type FaultKind = 'unplug' | 'drop' | 'mtu' | 'latency' | 'loss';
 export const dropProtocols = ['udp', 'tcp', 'esp', 'icmp', 'arp'] as const;
@@ -64,4 +64,10 @@ export function describeRule(rule: FaultRule, everywhere: string): { key: Messag
 		case 'loss':
 			return { key: 'faults.rule.loss', params: { percent: Math.round(rule.ratio * 100), where } };
 	}
+}
+
+/** An active rule as the fault panel and the swarm map show it, in the reader's language. */
+export function ruleText(lang: Language, rule: FaultRule): string {
+	const { key, params } = describeRule(rule, t(lang, 'faults.everywhere'));
+	return (t as (lang: Language, key: MessageKey, params: Record<string, string | number>) => string)(lang, key, params);
 }

@@ -1,6 +1,7 @@
 // The inspector's list: every frame the capture ring keeps, then each new one from the switch, narrowed by the
 // student's filter. New frames are added once per animation frame, not one by one: a busy overlay sends thousands a
-// second, and the list must stay fluid.
+// second, and the list must stay fluid. The lists grow and shrink in place: a fresh 20,000-entry array per batch was
+// megabytes of garbage a second, and the major collections it caused were the inspector's longest pauses.
 import type { Cluster } from '$emulator/cluster/cluster.ts';
 import type { CaptureRecord } from '$emulator/network/capture.ts';
 import { parseFrameQuery, type FrameQuery } from '$emulator/network/frame-query.ts';
@@ -10,8 +11,9 @@ export class FrameList {
 	hideGossip = $state(true);
 	hideArp = $state(true);
 	paused = $state(false);
-	/** The frames the filter lets through, oldest first. */
-	shown = $state.raw<CaptureRecord[]>([]);
+	/** Bumped at each change of the shown frames: what views of `shown` depend on. */
+	private version = $state(0);
+	private shownRecords: CaptureRecord[] = [];
 	/** Frames kept (the capture ring's capacity at most). */
 	total = $state(0);
 	/** Frames that arrived while paused, added on resume. */
@@ -21,6 +23,12 @@ export class FrameList {
 	private all: CaptureRecord[] = [];
 	private pending: CaptureRecord[] = [];
 	private scheduled = 0;
+
+	/** The frames the filter lets through, oldest first (read-only: the list changes it in place). */
+	get shown(): readonly CaptureRecord[] {
+		void this.version;
+		return this.shownRecords;
+	}
 
 	constructor(
 		private readonly cluster: Cluster,
@@ -45,8 +53,9 @@ export class FrameList {
 	/** The filter or a toggle changed: the whole list again. */
 	refilter() {
 		const query = this.query;
-		this.shown = 'match' in query ? this.all.filter(query.match) : this.all;
+		this.shownRecords = 'match' in query ? this.all.filter(query.match) : [...this.all];
 		this.total = this.all.length;
+		this.version++;
 	}
 
 	setPaused(paused: boolean) {
@@ -61,14 +70,19 @@ export class FrameList {
 		const added = this.pending;
 		this.pending = [];
 		this.waiting = 0;
-		this.all.push(...added);
+		for (const record of added) this.all.push(record);
 		const over = this.all.length - capacity;
 		if (over > 0) this.all.splice(0, over);
 		const query = this.query;
-		const matching = 'match' in query ? added.filter(query.match) : added;
-		let shown = matching.length ? [...this.shown, ...matching] : this.shown;
-		if (over > 0) shown = shown.filter((record) => record.seq >= this.all[0].seq);
-		this.shown = shown;
+		for (const record of added) if (!('match' in query) || query.match(record)) this.shownRecords.push(record);
+		// Both lists are in arrival order: the frames the ring forgot are at the front.
+		if (over > 0) {
+			const oldest = this.all[0].seq;
+			let forgotten = 0;
+			while (forgotten < this.shownRecords.length && this.shownRecords[forgotten].seq < oldest) forgotten++;
+			if (forgotten) this.shownRecords.splice(0, forgotten);
+		}
+		this.version++;
 		this.total = this.all.length;
 	}
 }

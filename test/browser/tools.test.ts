@@ -1,6 +1,9 @@
-// The packet inspector on real nodes in Chromium: a ping between containers on two nodes, seen on the wire as VXLAN
-// with its network's VNI (and ICMP inside), or as ESP on an encrypted overlay; the list downloaded as pcap, read by tshark.
+// The tools beside the terminals, on one restored swarm in Chromium: the packet inspector (a ping between containers
+// on two nodes seen as VXLAN with its network's VNI, ICMP inside, or as ESP on an encrypted overlay; the list as pcap,
+// read by tshark), the fault panel, the swarm map (a new service's tasks where they run, an unplugged node going
+// Down) and the file editor (a file written on a node, read back by the terminal).
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -160,5 +163,103 @@ describe('fault panel on a restored swarm', () => {
 		await page.getByTestId('fault-apply').click();
 		await expect.poll(() => page.getByRole('alert').textContent()).toContain('from 68 to 9000');
 		await page.getByTestId('fault-none').waitFor();
+	});
+});
+
+describe('swarm map on a restored swarm', () => {
+	const card = (node: string) => page.locator(`[data-testid="swarm-map-node"][data-node="${node}"]`);
+	const servicesOn = async (node: string) => (await card(node).locator('[data-testid="swarm-map-service"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-service')))).sort();
+	const tasksOn = async (node: string, service: string) =>
+		(await card(node).locator(`[data-testid="swarm-map-service"][data-service="${service}"] [data-testid="swarm-map-task"]`).allTextContents()).sort();
+
+	test('shows each node’s role and state, its overlays with their VNI, and a new service’s tasks on the nodes that run them', { timeout: 600_000 }, async () => {
+		await page.getByTestId('open-swarm-map').click();
+		await page.getByTestId('swarm-map').waitFor();
+		await expect.poll(() => card('manager').getAttribute('data-role'), { timeout: 120_000 }).toBe('manager');
+		for (const node of ['manager', 'worker1', 'worker2']) await expect.poll(() => card(node).getAttribute('data-state'), { timeout: 60_000 }).toBe('ready');
+		expect(await card('worker1').getAttribute('data-role')).toBe('worker');
+		// The overlay the first test made, with the VNI the engine gave it.
+		const vni = await ask('manager', `docker network inspect wire --format 'vni={{index .Options "com.docker.network.driver.overlay.vxlanid_list"}}'`, /vni=(\d+)/);
+		await expect.poll(() => card('worker1').locator('[data-testid="swarm-map-network"][data-network="wire"]').getAttribute('data-vni'), { timeout: 60_000 }).toBe(vni);
+
+		await ask('manager', 'docker service create --quiet --name mapped --replicas 2 --constraint node.role==worker busybox sleep 3600 && echo created', /(created)/);
+		const placed = await ask('manager', "echo placed=$(docker service ps mapped --filter desired-state=running --format '{{.Node}}:{{.Name}}' | sort | tr '\\n' ' ')", /placed=(.*)/);
+		const expected: Record<string, string[]> = { manager: [], worker1: [], worker2: [] };
+		for (const entry of placed.trim().split(/\s+/)) {
+			const [node, task] = entry.split(':');
+			expected[node].push(task);
+		}
+		expect(expected.worker1.length + expected.worker2.length).toBe(2);
+		for (const node of ['worker1', 'worker2']) {
+			if (expected[node].length) await expect.poll(() => tasksOn(node, 'mapped'), { timeout: 90_000 }).toEqual(expected[node].sort());
+		}
+		expect(await servicesOn('manager')).not.toContain('mapped');
+		await page.screenshot({ path: resolve(results, 'swarm-map.png') });
+	});
+
+	test('an unplugged node is drawn cut, the managers then see it Down; plugged back, it is Ready again', { timeout: 600_000 }, async () => {
+		await page.getByTestId('open-fault-panel').click();
+		await page.getByTestId('fault-kind').selectOption('unplug');
+		await page.getByTestId('fault-node').selectOption('worker2');
+		await page.getByTestId('fault-apply').click();
+		await page.getByTestId('open-swarm-map').click();
+		const link = page.locator('[data-testid="swarm-map-link"][data-node="worker2"]');
+		expect(await link.getAttribute('data-link')).toBe('down');
+		expect(await link.getByTestId('swarm-map-fault').textContent()).toContain('worker2 unplugged');
+		await expect.poll(() => card('worker2').getAttribute('data-state'), { timeout: 180_000, interval: 1000 }).toBe('down');
+
+		await page.getByTestId('open-fault-panel').click();
+		await page.getByTestId('fault-heal').click();
+		await page.getByTestId('fault-none').waitFor();
+		await page.getByTestId('open-swarm-map').click();
+		expect(await link.getAttribute('data-link')).toBe('up');
+		await expect.poll(() => card('worker2').getAttribute('data-state'), { timeout: 180_000, interval: 1000 }).toBe('ready');
+	});
+});
+
+describe('file editor on a restored swarm', () => {
+	// A stack file with what breaks naive transfers: quotes, a backslash, a tab, accents, indentation.
+	const stack = [
+		'version: "3.8"',
+		'services:',
+		'  web:',
+		'    image: nginx',
+		`    command: sh -c 'echo "l\\'été" && sleep 1d'`,
+		'    deploy:',
+		'      replicas: 2',
+		'\t# a tab',
+		'',
+	].join('\n');
+
+	test('writes a new file on the manager; the terminal reads the same bytes; another node’s file opens', { timeout: 300_000 }, async () => {
+		await page.getByTestId('open-editor').click();
+		await page.getByTestId('editor').waitFor();
+		await expect.poll(() => page.getByTestId('editor-open').isEnabled(), { timeout: 60_000 }).toBe(true);
+		await page.getByTestId('editor-node').selectOption('manager');
+		await page.getByTestId('editor-path').fill('stack.yml');
+		await page.getByTestId('editor-open').click();
+		await expect.poll(() => page.getByTestId('editor-status').textContent(), { timeout: 30_000 }).toContain('does not exist on manager yet');
+		expect(await page.locator('[data-testid="editor"] .monaco').getAttribute('data-language')).toBe('yaml');
+		// Pasted, as a student brings a file written elsewhere (typing it would meet the editor's auto-indent).
+		await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(site.url).origin });
+		await page.evaluate((text) => navigator.clipboard.writeText(text), stack);
+		await page.locator('[data-testid="editor"] .monaco-editor .view-lines').click();
+		await page.keyboard.press('Control+v');
+		await page.keyboard.press('Control+s');
+		const bytes = Buffer.byteLength(stack);
+		await expect.poll(() => page.getByTestId('editor-status').textContent(), { timeout: 30_000 }).toContain(`Saved ${bytes} bytes to stack.yml on manager`);
+		expect(await page.getByTestId('editor-log').textContent()).toContain(`manager:stack.yml · ${bytes} bytes`);
+		const expected = createHash('sha256').update(stack).digest('hex');
+		expect(await ask('manager', 'echo sum=$(sha256sum stack.yml)', /sum=([0-9a-f]{64})/)).toBe(expected);
+		expect(await ask('manager', 'grep -c replicas stack.yml; echo lines=$(wc -l < stack.yml)', /lines=(\d+)/)).toBe('8');
+
+		await page.getByTestId('editor-node').selectOption('worker1');
+		await page.getByTestId('editor-path').fill('/etc/hostname');
+		await expect.poll(() => page.getByTestId('editor-open').isEnabled(), { timeout: 60_000 }).toBe(true);
+		await page.getByTestId('editor-open').click();
+		await expect.poll(() => page.getByTestId('editor-status').textContent(), { timeout: 30_000 }).toContain('/etc/hostname on worker1, 8 bytes');
+		await page.getByTestId('editor-path').fill('/etc');
+		await page.getByTestId('editor-open').click();
+		await expect.poll(() => page.getByTestId('editor-problem').textContent(), { timeout: 30_000 }).toContain('/etc is a directory');
 	});
 });

@@ -1,0 +1,16 @@
+import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
+import { localVmFiles } from '../../emulator/node/local-files.ts';
+import { waitAllReady } from '../../emulator/cluster/swarm.ts';
+const files = await localVmFiles();
+const cluster = await Cluster.restore({ nodes: defaultNodes, files, start: 'swarm' });
+const m = cluster.node('manager');
+await waitAllReady(m, 3);
+const t = async (label: string, cmd: string) => { const rs = []; for (let i = 0; i < 3; i++) { const r = await m.exec(cmd); rs.push(r.ms); if (i==2) console.log(label, rs, r.stdout.slice(0, 300).replace(/\n/g,'|'), r.stderr.slice(0,200)); } };
+await t('true', 'true');
+await t('20k out', "head -c 20000 /dev/zero | tr '\\0' a");
+await t('5k out', "head -c 5000 /dev/zero | tr '\\0' a");
+for (const p of ['info', 'nodes', 'containers/json', 'networks', '_ping']) await t('curl ' + p, `curl -s -m 5 --unix-socket /var/run/docker.sock http://docker/${p} >/dev/null`);
+await t('inside timings', `for p in info nodes containers/json networks _ping; do s=$(date +%s%N); curl -s -m 5 --unix-socket /var/run/docker.sock http://docker/$p >/dev/null; e=$(date +%s%N); echo $p $(( (e-s)/1000000 )); done`);
+await t('swarm sed', `curl -s --unix-socket /var/run/docker.sock http://docker/info | sed -n 's/.*"Swarm":{\\("NodeID"[^}]*\\)"RemoteManagers".*/\\1/p'`);
+await cluster.stop();
+process.exit(0);

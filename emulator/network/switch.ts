@@ -91,6 +91,11 @@ export class Switch {
 		return [...this.portsByName.values()];
 	}
 
+	/** The ports whose cable is pulled, by name: what the fault panel and the swarm map show as unplugged. */
+	unpluggedPorts(): string[] {
+		return this.ports().filter((port) => port.link === 'down').map((port) => port.name);
+	}
+
 	macTable(): MacEntry[] {
 		const now = this.now();
 		this.forgetAged(now);

@@ -41,10 +41,10 @@ export class SwarmMapState {
 				this.surveyedAt = Date.now();
 			}),
 			cluster.switch.faults.onChange((faults) => (this.faults = faults)),
-			cluster.switch.on('link', () => this.readLinks()),
+			cluster.switch.on('link', () => (this.unplugged = cluster.switch.unpluggedPorts())),
 		];
 		this.faults = cluster.switch.faults.list();
-		this.readLinks();
+		this.unplugged = cluster.switch.unpluggedPorts();
 		let last = traffic.snapshot();
 		const sampler = setInterval(() => {
 			const now = traffic.snapshot();
@@ -64,9 +64,5 @@ export class SwarmMapState {
 	refresh() {
 		this.surveying = true;
 		void this.watch.refresh();
-	}
-
-	private readLinks() {
-		this.unplugged = this.cluster.switch.ports().filter((port) => port.link === 'down').map((port) => port.name);
 	}
 }

@@ -10,6 +10,8 @@ export interface PackJob {
 	baseUrl: string;
 	file: string;
 	entry: FileEntry;
+	/** The Cache Storage cache where a service worker keeps the packs it has served, read first when given. */
+	cacheName?: string;
 	/** Shared memory to inflate into; without it, `length` bytes come back in a transferred buffer. */
 	target?: Uint8Array;
 	length: number;
@@ -22,7 +24,32 @@ export type PackReply =
 
 export type PackWorkerHandle = WorkerHandle<PackReply, PackJob>;
 
-/** What a worker does with one job: read the pack over HTTP (retried, checked against its manifest entry), inflate it. */
+/**
+ * Packs are named by their content: once read and checked, a pack is kept in Cache Storage and later visits read it
+ * there, offline too. The worker keeps them itself rather than a service worker: on the first visit no service worker
+ * controls the page yet, and a cached pack served through one took 1-5 s to arrive on a warm page.
+ */
+const packCache = {
+	async read(cacheName: string, url: string): Promise<Uint8Array | undefined> {
+		if (typeof caches === 'undefined') return undefined;
+		const response = await caches.match(url, { cacheName }).catch(() => undefined);
+		return response?.ok ? new Uint8Array(await response.arrayBuffer()) : undefined;
+	},
+	/** Storing may fail (storage full, private mode): the pack is then downloaded again next time. */
+	async keep(cacheName: string, url: string, data: Uint8Array): Promise<void> {
+		if (typeof caches === 'undefined') return;
+		await caches
+			.open(cacheName)
+			.then((cache) => cache.put(url, new Response(data as BodyInit)))
+			.catch(() => {});
+	},
+	async forget(cacheName: string, url: string): Promise<void> {
+		await caches.open(cacheName).then((cache) => cache.delete(url));
+	},
+};
+
+/** What a worker does with one job: read the pack from the cache or over HTTP (retried), check it against its manifest
+ * entry, inflate it. A cached copy that fails the check is dropped from the cache and downloaded again. */
 export async function runPackJob(job: PackJob, reply: (message: PackReply, transfer?: Transferable[]) => void) {
 	// Bytes are told at most every 100 ms: a message per network chunk (a thousand for a state) kept the page busy
 	// redrawing progress bars.
@@ -34,13 +61,33 @@ export async function runPackJob(job: PackJob, reply: (message: PackReply, trans
 		if (untold) reply({ type: 'bytes', id: job.id, bytes: untold });
 		untold = 0;
 	};
-	const read = sourceReader({ kind: 'http', baseUrl: job.baseUrl }, (_path, bytes) => {
+	const received = (bytes: number) => {
 		untold += bytes;
 		timer ??= setTimeout(tell, 100);
-	});
+	};
+	const download = sourceReader({ kind: 'http', baseUrl: job.baseUrl }, (_path, bytes) => received(bytes));
+	const listed = { files: { [job.file]: job.entry } };
+	let keeping: Promise<void> | undefined;
+	const readPack = async (path: string) => {
+		const url = job.baseUrl + path;
+		const cacheName = job.cacheName;
+		if (!cacheName) return readChecked(download, listed, path);
+		const cached = await packCache.read(cacheName, url);
+		if (cached) {
+			const checked = await readChecked(async () => cached, listed, path).catch(() => undefined);
+			if (checked) {
+				received(checked.byteLength);
+				return checked;
+			}
+			await packCache.forget(cacheName, url);
+		}
+		const data = await readChecked(download, listed, path);
+		keeping = packCache.keep(cacheName, url, data);
+		return data;
+	};
 	try {
 		const target = job.target ?? new Uint8Array(job.length);
-		await fillPackHere((path) => readChecked(read, { files: { [job.file]: job.entry } }, path))(job.file, target);
+		await fillPackHere(readPack)(job.file, target);
 		tell();
 		if (job.target) reply({ type: 'filled', id: job.id });
 		else reply({ type: 'filled', id: job.id, data: target.buffer as ArrayBuffer }, [target.buffer as ArrayBuffer]);
@@ -62,6 +109,8 @@ export function packWorkers(options: {
 	spawn: () => PackWorkerHandle;
 	count: number;
 	baseUrl: string;
+	/** See PackJob.cacheName. */
+	cacheName?: string;
 	files: Record<string, FileEntry>;
 	onBytes: (bytes: number) => void;
 }): PackFiller {
@@ -109,7 +158,7 @@ export function packWorkers(options: {
 				const entry = options.files[file];
 				if (!entry) return reject(new VmFileError(file, 'not listed in manifest.json (rebuild with `npm run vm`)'));
 				const shared = typeof SharedArrayBuffer === 'function' && target.buffer instanceof SharedArrayBuffer;
-				const job: PackJob = { id: nextId++, baseUrl: options.baseUrl, file, entry, target: shared ? target : undefined, length: target.byteLength };
+				const job: PackJob = { id: nextId++, baseUrl: options.baseUrl, cacheName: options.cacheName, file, entry, target: shared ? target : undefined, length: target.byteLength };
 				queue.push({ job, target, resolve, reject });
 				dispatch();
 			}),

@@ -3,16 +3,16 @@
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
 // Offline: the app is cached when installed; machine files are cached as they are fetched (network first, so a
-// rebuilt image is never mixed with an old one while online), except the saved states' packs, which are named by
-// their content and never change: those are served from the cache once there, neither downloaded nor stored again.
+// rebuilt image is never mixed with an old one while online), except the saved states' packs: named by their content,
+// they are kept in the same cache by the workers that read them (emulator/node/pack-workers.ts), and pass through here.
 // The app's responses (pages, scripts, workers) get the cross-origin isolation headers, so a page opened on a host that
 // cannot send them still shares memory with its machines' workers from its second visit on.
 import { build, files, prerendered, version } from '$service-worker';
 import { isolationHeaders } from '../server/isolation.ts';
+import { machineCacheName as machineCache } from './lib/machines/machine-cache.ts';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const appCache = `app-${version}`;
-const machineCache = 'machines';
 const appFiles = [...build, ...prerendered, ...files.filter((file) => !file.includes('/vm/'))];
 
 sw.addEventListener('install', (event) => {
@@ -38,11 +38,6 @@ async function networkFirst(request: Request, cacheName: string): Promise<Respon
 	}
 }
 
-async function cacheFirst(request: Request, cacheName: string): Promise<Response> {
-	const cached = await caches.match(request, { cacheName });
-	return cached ?? networkFirst(request, cacheName);
-}
-
 /** Documents and workers need the headers; the machine files (hundreds of MB) are not wrapped and go through untouched. */
 function isolated(response: Response): Response {
 	if (response.type === 'opaque' || response.headers.has('Cross-Origin-Embedder-Policy')) return response;
@@ -54,10 +49,7 @@ function isolated(response: Response): Response {
 sw.addEventListener('fetch', (event) => {
 	const url = new URL(event.request.url);
 	if (event.request.method !== 'GET' || url.origin !== sw.location.origin) return;
-	if (url.pathname.includes('/vm/')) {
-		const immutable = url.pathname.endsWith('.pack');
-		event.respondWith(immutable ? cacheFirst(event.request, machineCache) : networkFirst(event.request, machineCache));
-		return;
-	}
+	if (url.pathname.endsWith('.pack')) return;
+	if (url.pathname.includes('/vm/')) return event.respondWith(networkFirst(event.request, machineCache));
 	event.respondWith(caches.match(event.request).then((cached) => cached ?? networkFirst(event.request, appCache)).then(isolated));
 });

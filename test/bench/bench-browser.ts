@@ -1,4 +1,4 @@
-// `npm run --silent bench:browser -- --json [--only inspector]`: the production build in Chromium with V8's defaults: page load to three
+// `npm run --silent bench:browser -- --json [--only open|inspector]`: the production build in Chromium with V8's defaults: page load to three
 // shell prompts (chapter 1, fresh), page load to a swarm chapter ready to grade, cold and warm; and one fixed guest
 // workload timed inside the guest in Chromium and under Node.js, whose ratio is what the browser alone costs.
 import { execFileSync } from 'node:child_process';
@@ -163,13 +163,15 @@ async function workloadUnderNode() {
 	}
 }
 
-if (values.only !== undefined && values.only !== 'inspector') throw new Error(`--only takes inspector, not "${values.only}"`);
+if (values.only !== undefined && values.only !== 'inspector' && values.only !== 'open') throw new Error(`--only takes open or inspector, not "${values.only}"`);
 const everything = values.only === undefined;
+// `open`: the page's opening times alone, to compare one lever with and without it in a few minutes.
+const opening = everything || values.only === 'open';
 const server = await serveStatic(await ensureMainSite());
 const result: Record<string, number> = {};
 const browser = await launchChromium();
 try {
-	if (everything) {
+	if (opening) {
 		const cold = await pageToPrompts(browser.context, server);
 		const warm = await pageToPrompts(browser.context, server);
 		Object.assign(result, {
@@ -179,13 +181,15 @@ try {
 			bytesBeforePromptsWarm: warm.bytes,
 			tabMemoryMB: cold.rssMB,
 		});
+	}
+	if (everything) {
 		result.workloadChromiumMs = await workloadInChromium(browser.context, server);
 	}
-	Object.assign(result, await inspectorMetrics(browser.context, server));
+	if (values.only !== 'open') Object.assign(result, await inspectorMetrics(browser.context, server));
 } finally {
 	await browser.close();
 }
-if (everything) {
+if (opening) {
 	// A new profile: nothing cached.
 	const coldBrowser = await launchChromium();
 	try {
@@ -194,6 +198,8 @@ if (everything) {
 	} finally {
 		await coldBrowser.close();
 	}
+}
+if (everything) {
 	result.workloadNodeMs = await workloadUnderNode();
 	result.browserGuestSlowdown = Math.round((result.workloadChromiumMs / result.workloadNodeMs) * 100) / 100;
 }

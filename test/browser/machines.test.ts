@@ -119,10 +119,14 @@ describe('a chapter that starts from a swarm', () => {
 		await waitForTerminalText(page, 'manager', /deployed-42/, 600_000);
 	});
 
-	test('after a reload the page restores the swarm again, without the service', { timeout: 900_000 }, async () => {
+	test('after a reload the page restores the swarm again, without the service, its saved state read from Cache Storage', { timeout: 900_000 }, async () => {
+		const asked = site.requests.length;
 		await page.reload();
 		await page.getByTestId('split-view').check({ force: true });
 		await chapterReady();
+		expect(site.requests.slice(asked).filter((path) => path.endsWith('.pack'))).toEqual([]);
+		const kept = await page.evaluate(async () => (await (await caches.open('machines')).keys()).filter((request) => request.url.endsWith('.pack')).length);
+		expect(kept).toBeGreaterThan(0);
 		await threeReady();
 		await typeInto('manager', 'echo services=$(docker service ls -q | wc -l)');
 		await waitForTerminalText(page, 'manager', /services=0/, 120_000);

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { packWorkers, runPackJob, type PackWorkerHandle } from '../../../emulator/node/pack-workers.ts';
 import { blockSize } from '../../../emulator/node/saved-states.ts';
 import { VmFileError, type FileEntry } from '../../../emulator/node/vm-files.ts';
@@ -26,9 +26,12 @@ const served: Record<string, Uint8Array> = {
 
 let server: Server;
 let baseUrl: string;
+/** Every path the server was asked for. */
+const requests: string[] = [];
 
 beforeAll(async () => {
 	server = createServer((req, res) => {
+		requests.push(req.url ?? '');
 		const body = served[req.url ?? ''];
 		res.statusCode = body ? 200 : 404;
 		res.end(body);
@@ -67,7 +70,7 @@ function inProcessWorker(): InProcessWorker {
 	return worker;
 }
 
-function filler(count: number) {
+function filler(count: number, cacheName?: string) {
 	const workers: InProcessWorker[] = [];
 	let bytes = 0;
 	const packs = packWorkers({
@@ -78,6 +81,7 @@ function filler(count: number) {
 		},
 		count,
 		baseUrl,
+		cacheName,
 		files,
 		onBytes: (n) => (bytes += n),
 	});
@@ -134,5 +138,72 @@ describe('packWorkers', () => {
 		expect(workers.map((worker) => worker.jobs)).toEqual([3, 4]);
 		packs.close();
 		expect(workers.every((worker) => worker.terminated)).toBe(true);
+	});
+});
+
+/** Cache Storage as a worker sees it, one cache, in memory: what is stored, and what each call did. */
+function memoryCacheStorage(cacheName: string) {
+	const stored = new Map<string, Uint8Array>();
+	const cache = {
+		put: async (url: string, response: Response) => void stored.set(url, new Uint8Array(await response.arrayBuffer())),
+		delete: async (url: string) => stored.delete(url),
+		match: async (url: string) => (stored.has(url) ? new Response(stored.get(url) as BodyInit) : undefined),
+	};
+	const caches = {
+		open: async (name: string) => (name === cacheName ? cache : Promise.reject(new Error(`no cache ${name}`))),
+		match: async (url: string, options?: { cacheName?: string }) => (options?.cacheName === cacheName ? cache.match(url) : undefined),
+	};
+	return { stored, caches };
+}
+
+describe('packs kept in Cache Storage', () => {
+	beforeEach(() => {
+		requests.length = 0;
+	});
+	afterEach(() => vi.unstubAllGlobals());
+
+	test('a downloaded pack is kept; the next load reads it there without asking the server, and counts its bytes', async () => {
+		const storage = memoryCacheStorage('machines');
+		vi.stubGlobal('caches', storage.caches);
+		const first = filler(1, 'machines');
+		await first.packs.fill('states/good.pack', new Uint8Array(blocks.byteLength));
+		first.packs.close();
+		expect(requests).toEqual(['/vm/states/good.pack']);
+		expect([...storage.stored.keys()]).toEqual([`${baseUrl}states/good.pack`]);
+
+		const second = filler(1, 'machines');
+		const target = new Uint8Array(new SharedArrayBuffer(blocks.byteLength));
+		await second.packs.fill('states/good.pack', target);
+		second.packs.close();
+		expect(requests).toHaveLength(1);
+		expect(target).toEqual(new Uint8Array(blocks));
+		expect(second.bytes()).toBe(goodPack.byteLength);
+	});
+
+	test('a cached copy that fails its checksum is dropped and downloaded again, then kept in its place', async () => {
+		const storage = memoryCacheStorage('machines');
+		vi.stubGlobal('caches', storage.caches);
+		const url = `${baseUrl}states/good.pack`;
+		storage.stored.set(url, served['/vm/states/bad.pack']);
+		const { packs } = filler(1, 'machines');
+		const target = new Uint8Array(blocks.byteLength);
+		await packs.fill('states/good.pack', target);
+		packs.close();
+		expect(target).toEqual(new Uint8Array(blocks));
+		expect(requests).toEqual(['/vm/states/good.pack']);
+		expect(storage.stored.get(url)).toEqual(new Uint8Array(goodPack));
+	});
+
+	test('a pack that cannot be stored (storage full) still fills, and is downloaded again next time', async () => {
+		const storage = memoryCacheStorage('machines');
+		vi.stubGlobal('caches', { ...storage.caches, open: async () => ({ ...(await storage.caches.open('machines')), put: () => Promise.reject(new Error('QuotaExceededError')) }) });
+		for (let load = 0; load < 2; load++) {
+			const { packs } = filler(1, 'machines');
+			const target = new Uint8Array(blocks.byteLength);
+			await packs.fill('states/good.pack', target);
+			packs.close();
+			expect(target).toEqual(new Uint8Array(blocks));
+		}
+		expect(requests).toHaveLength(2);
 	});
 });

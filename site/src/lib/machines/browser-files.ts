@@ -5,6 +5,7 @@ import { packWorkers, type PackWorkerHandle } from '$emulator/node/pack-workers.
 import { savedStateLoader } from '$emulator/node/saved-states.ts';
 import { parseManifest, readChecked, sourceReader, type VmManifest } from '$emulator/node/vm-files.ts';
 import type { VmWorkerHandle, WorkerHandle } from '$emulator/node/vm-protocol.ts';
+import { machineCacheName } from './machine-cache.ts';
 import { MachinesError } from './problem.ts';
 
 /** Checks what the machines need before downloading anything, so the page can say what is missing. */
@@ -88,7 +89,7 @@ export function browserVmFiles(vmUrl: string, manifest: VmManifest, onBytes: (by
 		source,
 		loadState: savedStateLoader(
 			(path) => readChecked(read, manifest, path),
-			() => packWorkers({ spawn: spawnPackWorker, count: Math.min(navigator.hardwareConcurrency || 2, 4), baseUrl: vmUrl, files: manifest.files, onBytes }),
+			() => packWorkers({ spawn: spawnPackWorker, count: Math.min(navigator.hardwareConcurrency || 2, 4), baseUrl: vmUrl, cacheName: machineCacheName, files: manifest.files, onBytes }),
 		),
 		wasm: () => compiledV86(new URL(wasmUrl, location.href).href),
 		// A page cannot keep V8 on its baseline compiler: v86's interpreter alone is faster (emulator/node/node.ts).

@@ -54,6 +54,9 @@ export class ChunkedDisk {
 				}
 				return data;
 			});
+			// A failed read is forgotten, not kept: the next read of that chunk (the guest retrying, the node reset)
+			// downloads it again.
+			promise.catch(() => this.pending.delete(index));
 			this.pending.set(index, promise);
 		}
 		return promise;

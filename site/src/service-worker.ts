@@ -25,11 +25,13 @@ sw.addEventListener('activate', (event) => {
 	);
 });
 
-async function networkFirst(request: Request, cacheName: string): Promise<Response> {
+/** The response as soon as it arrives; its copy is stored meanwhile (`keep`), and storage that fails (full, private
+ * mode) only means it is downloaded again next time. Offline, the stored copy. */
+async function networkFirst(request: Request, cacheName: string, keep: (storing: Promise<void>) => void): Promise<Response> {
 	const cache = await caches.open(cacheName);
 	try {
 		const response = await fetch(request);
-		if (response.ok) await cache.put(request, response.clone());
+		if (response.ok) keep(cache.put(request, response.clone()).catch(() => {}));
 		return response;
 	} catch (error) {
 		const cached = await cache.match(request);
@@ -50,6 +52,7 @@ sw.addEventListener('fetch', (event) => {
 	const url = new URL(event.request.url);
 	if (event.request.method !== 'GET' || url.origin !== sw.location.origin) return;
 	if (url.pathname.endsWith('.pack')) return;
-	if (url.pathname.includes('/vm/')) return event.respondWith(networkFirst(event.request, machineCache));
-	event.respondWith(caches.match(event.request).then((cached) => cached ?? networkFirst(event.request, appCache)).then(isolated));
+	const keep = (storing: Promise<void>) => event.waitUntil(storing);
+	if (url.pathname.includes('/vm/')) return event.respondWith(networkFirst(event.request, machineCache, keep));
+	event.respondWith(caches.match(event.request).then((cached) => cached ?? networkFirst(event.request, appCache, keep)).then(isolated));
 });

@@ -99,12 +99,15 @@ export class Node {
 	readonly console: NodeConsole;
 	private readonly agent: AgentClient;
 	private readonly events = new Events<{ frame: Uint8Array; status: NodeStatus }>();
-	private readonly waiters = new Map<string, { resolve(m: VmToHost): void; reject(e: Error): void }>();
+	/** Requests waiting for their reply, oldest first per reply type: the worker answers each kind in order. */
+	private readonly waiters = new Map<string, { resolve(m: VmToHost): void; reject(e: Error): void }[]>();
 	private currentStatus: NodeStatus = { state: 'restoring' };
 	private downloaded = 0;
 	private destroyed = false;
 	private machine: Omit<SavedMachine, 'parts'> = { sameIdentity: false, savedAt: 0 };
 	private started: Promise<unknown> = Promise.resolve();
+	/** The last restore or reset asked for: the next one waits for it (two at once had left one "resetting" forever). */
+	private loading: Promise<unknown> = Promise.resolve();
 
 	private constructor(
 		readonly identity: NodeIdentity,
@@ -187,13 +190,20 @@ export class Node {
 
 	/** Back to the machine it started from, or to another saved machine: whatever the student did on it is gone. */
 	async reset(machine?: SavedMachine) {
-		this.agent.abandon(`node ${this.name} was reset`, 'stopped');
 		await this.load(machine, 'resetting');
 		this.console.push(new TextEncoder().encode('\r\n'));
 	}
 
-	/** Puts a saved machine (or the one it last had) in the worker, then makes it this node. */
-	private async load(machine: SavedMachine | undefined, status: 'restoring' | 'resetting') {
+	/** Puts a saved machine (or the one it last had) in the worker, then makes it this node; one load at a time. */
+	private load(machine: SavedMachine | undefined, status: 'restoring' | 'resetting'): Promise<void> {
+		const run = () => this.loadNow(machine, status);
+		const loaded = this.loading.then(run, run);
+		this.loading = loaded.catch(() => {});
+		return loaded;
+	}
+
+	private async loadNow(machine: SavedMachine | undefined, status: 'restoring' | 'resetting') {
+		if (status === 'resetting') this.agent.abandon(`node ${this.name} was reset`, 'stopped');
 		this.setStatus({ state: status });
 		if (machine) this.machine = { sameIdentity: machine.sameIdentity, savedAt: machine.savedAt };
 		const parts = machine?.parts();
@@ -249,7 +259,7 @@ export class Node {
 	}
 
 	private waitFor(type: VmToHost['type']): Promise<VmToHost> {
-		return new Promise((resolve, reject) => this.waiters.set(type, { resolve, reject }));
+		return new Promise((resolve, reject) => this.waiters.set(type, [...(this.waiters.get(type) ?? []), { resolve, reject }]));
 	}
 
 	private handle(message: VmToHost) {
@@ -267,16 +277,14 @@ export class Node {
 			case 'error':
 				return this.fail(message.message, message.file);
 		}
-		const waiter = this.waiters.get(message.type);
-		this.waiters.delete(message.type);
-		waiter?.resolve(message);
+		this.waiters.get(message.type)?.shift()?.resolve(message);
 	}
 
 	private fail(reason: string, file?: string) {
 		const error = file ? new VmFileError(file, reason.replace(/^VM file "[^"]*": /, '')) : new Error(reason);
 		this.setStatus({ state: 'error', reason: error.message });
 		this.agent.abandon(`node ${this.name} failed: ${error.message}`, 'unreachable');
-		for (const waiter of this.waiters.values()) waiter.reject(error);
+		for (const waiter of [...this.waiters.values()].flat()) waiter.reject(error);
 		this.waiters.clear();
 	}
 

@@ -25,6 +25,8 @@ async function exec(argv: string[]) {
 	const start = values.start as StartState;
 	if (start !== 'fresh' && start !== 'swarm') fail(`--start takes fresh or swarm, not "${values.start}"\n${usage}`);
 	if (!values.script) fail(`--script is required\n${usage}`);
+	const timeoutMs = Number(values['timeout-ms']);
+	if (!Number.isInteger(timeoutMs) || timeoutMs < 1) fail(`--timeout-ms takes a whole number of milliseconds, not "${values['timeout-ms']}"\n${usage}`);
 	const nodes = allNodes.slice(0, count);
 	let text: string;
 	try {
@@ -50,7 +52,7 @@ async function exec(argv: string[]) {
 		for (const step of steps) {
 			const command = substitute(step.command, outputs);
 			try {
-				const result = await cluster.node(step.node).exec(command, { timeoutMs: Number(values['timeout-ms']) });
+				const result = await cluster.node(step.node).exec(command, { timeoutMs });
 				outputs.push(result.stdout);
 				process.stdout.write(JSON.stringify({ node: step.node, command, ...result }) + '\n');
 			} catch (error) {

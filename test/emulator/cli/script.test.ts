@@ -57,4 +57,11 @@ describe('the swarmlab CLI refuses a bad script before starting any machine', ()
 		expect(result.status).toBe(2);
 		expect(result.stderr).toMatch(/--nodes takes 1 to 5/);
 	});
+
+	test.each(['abc', '0', '2.5'])('a timeout that is not a whole number of milliseconds: %s', (timeout) => {
+		const result = runCli('manager$ true', '--timeout-ms', timeout);
+		expect(result.status).toBe(2);
+		expect(result.stdout).toBe('');
+		expect(result.stderr).toMatch(new RegExp(`--timeout-ms takes a whole number of milliseconds, not "${timeout}"`));
+	});
 });

@@ -29,6 +29,7 @@ describe('the real chapters', () => {
 			[3, 'dns-discovery', 'dns-discovery'],
 			[4, 'encrypted-overlay', 'encrypted-overlay'],
 			[5, 'overlay-internals', 'overlay-internals'],
+			[6, 'custom-ingress', 'custom-ingress'],
 		]);
 	});
 
@@ -51,7 +52,7 @@ describe('the real chapters', () => {
 	});
 
 	test('the first chapter starts fresh, the others from a swarm', () => {
-		expect(chapters.map((c) => c.start)).toEqual(['fresh', 'swarm', 'swarm', 'swarm', 'swarm']);
+		expect(chapters.map((c) => c.start)).toEqual(['fresh', 'swarm', 'swarm', 'swarm', 'swarm', 'swarm']);
 	});
 });
 

@@ -59,8 +59,14 @@ export class FaultSet {
 	private readonly events = new Events<{ change: ActiveFault[] }>();
 	private nextId = 1;
 
+	/** `portNames`, when given (the switch's), are the names a rule's `between` may use. */
+	constructor(private readonly portNames?: () => readonly string[]) {}
+
 	add(rule: FaultRule): number {
 		validate(rule);
+		const names = this.portNames?.();
+		const unknown = names && rule.between?.find((name) => !names.includes(name));
+		if (unknown) throw new Error(`fault ${JSON.stringify({ ...rule, random: undefined })}: no port "${unknown}" on the switch (ports: ${names.join(', ') || 'none'})`);
 		const id = this.nextId++;
 		// A copy: editing the object afterwards must not change a fault that is already in force.
 		this.rules.set(id, Object.freeze({ ...rule }));

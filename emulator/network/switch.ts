@@ -34,7 +34,7 @@ export interface SwitchEvents {
 }
 
 export class Switch {
-	readonly faults = new FaultSet();
+	readonly faults = new FaultSet(() => [...this.portsByName.keys()]);
 	readonly capture?: CaptureRing;
 	private readonly now: () => number;
 	private readonly macAgeingMs: number;

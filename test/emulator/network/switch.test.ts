@@ -85,6 +85,16 @@ describe('learning and flooding', () => {
 });
 
 describe('ports', () => {
+	test('a fault between ports must name ports of this switch', () => {
+		const { sw } = bench();
+		expect(() => sw.faults.add({ kind: 'drop', proto: 'udp', port: 4789, between: ['manager', 'worker9'] })).toThrow(
+			'no port "worker9" on the switch (ports: manager, worker1, worker2)',
+		);
+		expect(sw.faults.empty).toBe(true);
+		sw.faults.add({ kind: 'drop', proto: 'udp', port: 4789, between: ['manager', 'worker2'] });
+		expect(sw.faults.list()).toHaveLength(1);
+	});
+
 	test('counters: rx is what the node sent in, tx what it was handed', () => {
 		const { send, ports } = bench();
 		send('manager', 'broadcast');

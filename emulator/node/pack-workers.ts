@@ -10,7 +10,7 @@ export interface PackJob {
 	baseUrl: string;
 	file: string;
 	entry: FileEntry;
-	/** The Cache Storage cache where a service worker keeps the packs it has served, read first when given. */
+	/** The Cache Storage cache where packs are kept once read (see packCache): read first, filled after a download. */
 	cacheName?: string;
 	/** Shared memory to inflate into; without it, `length` bytes come back in a transferred buffer. */
 	target?: Uint8Array;

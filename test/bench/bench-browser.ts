@@ -8,7 +8,7 @@ import { localVmFiles } from '../../emulator/node/local-files.ts';
 import { median } from './median.ts';
 import { launchChromium } from '../browser/harness/chromium.ts';
 import { ensureMainSite } from '../browser/harness/site-build.ts';
-import { waitForTerminalText } from '../browser/harness/machines.ts';
+import { showAllTerminals, waitForTerminalText } from '../browser/harness/machines.ts';
 import { serveStatic, type StaticServer } from '../browser/harness/static-server.ts';
 import type { BrowserContext } from 'playwright-core';
 
@@ -29,7 +29,7 @@ async function pageToPrompts(context: BrowserContext, server: StaticServer) {
 	const start = performance.now();
 	await page.goto(`${server.url}en/labs/${values.chapter}/`);
 	// xterm.js does not draw hidden terminals: split view shows all three.
-	await page.getByTestId('split-view').check({ force: true });
+	await showAllTerminals(page);
 	for (const node of nodes) await waitForTerminalText(page, node, new RegExp(`root@${node}:~#`), 600_000);
 	const ms = Math.round(performance.now() - start);
 	const bytes = server.bytesSent() - bytesBefore;

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, type Browser } from './harness/chromium.ts';
-import { terminalText, waitForNodeState, waitForTerminalText } from './harness/machines.ts';
+import { showAllTerminals, terminalText, waitForNodeState, waitForTerminalText } from './harness/machines.ts';
 import { ensureMainSite, root } from './harness/site-build.ts';
 import { serveStatic, type StaticServer } from './harness/static-server.ts';
 
@@ -38,8 +38,7 @@ beforeAll(async () => {
 	browser = await launchChromium();
 	page = await browser.context.newPage();
 	await page.goto(`${site.url}en/labs/form-swarm/`);
-	// Split view: every terminal stays visible, as a student watching the three nodes at once would have it.
-	await page.getByTestId('split-view').check({ force: true });
+	await showAllTerminals(page);
 });
 
 afterAll(async () => {
@@ -112,7 +111,7 @@ describe('a chapter that starts from a swarm', () => {
 
 	test('opens with the three nodes in one swarm, and a service deploys on it', { timeout: 900_000 }, async () => {
 		await page.goto(`${site.url}en/labs/overlay-service/`);
-		await page.getByTestId('split-view').check({ force: true });
+		await showAllTerminals(page);
 		await chapterReady();
 		await threeReady();
 		await typeInto('manager', "docker service create -d --quiet --name hello --replicas 3 nginx >/dev/null; until [ \"$(docker service ls -f name=hello --format '{{.Replicas}}')\" = 3/3 ]; do sleep 1; done; echo deployed-$((6 * 7))");
@@ -122,7 +121,7 @@ describe('a chapter that starts from a swarm', () => {
 	test('after a reload the page restores the swarm again, without the service, its saved state read from Cache Storage', { timeout: 900_000 }, async () => {
 		const asked = site.requests.length;
 		await page.reload();
-		await page.getByTestId('split-view').check({ force: true });
+		await showAllTerminals(page);
 		await chapterReady();
 		expect(site.requests.slice(asked).filter((path) => path.endsWith('.pack'))).toEqual([]);
 		const kept = await page.evaluate(async () => (await (await caches.open('machines')).keys()).filter((request) => request.url.endsWith('.pack')).length);

@@ -17,6 +17,21 @@ export async function waitForNodeState(page: Page, node: string, state: NodeStat
 }
 
 /**
+ * Turns on split view, where every terminal stays visible, as a student watching the three nodes at once would have it.
+ * Only once the page has hydrated: a click on the prerendered checkbox is undone by hydration. The manager's badge
+ * leaving `idle` (the machines start once the page runs) says it has.
+ */
+export async function showAllTerminals(page: Page, timeoutMs = 120_000): Promise<void> {
+	const badge = page.getByTestId('status-manager');
+	const deadline = Date.now() + timeoutMs;
+	while ((await badge.getAttribute('data-state')) === 'idle') {
+		if (Date.now() > deadline) throw new Error(`the machines have not started ${timeoutMs} ms after the page opened`);
+		await page.waitForTimeout(250);
+	}
+	await page.getByTestId('split-view').check({ force: true });
+}
+
+/**
  * The visible lines of a node's terminal. xterm.js stops drawing terminals that are hidden,
  * so the node's tab is brought to the front first (in split view every terminal is visible anyway).
  */

@@ -39,9 +39,21 @@ export interface SavedMachine {
 	savedAt: number;
 }
 
+/** How long the node's worker may take to answer, in milliseconds. */
+export interface ReplyTimeouts {
+	/** From spawning the worker to its machine waiting paused: fetching the BIOS (with its retries) and v86's wasm. */
+	startMs: number;
+	/** Putting a saved state into the machine, for a restore or a reset: seconds, unless the worker is stuck. */
+	loadMs: number;
+}
+
+const defaultTimeouts: ReplyTimeouts = { startMs: 300_000, loadMs: 180_000 };
+
 export interface RestoreOptions {
 	/** The host's idea of now (Date.now by default); the guests' clocks are set from it. */
 	clock?: () => number;
+	/** A worker that does not answer in time turns the node to 'error' with the reason, instead of waiting forever. */
+	timeouts?: Partial<ReplyTimeouts>;
 	/** Sees the node at once, so a caller can show its progress or destroy it before it is ready. */
 	attach?: (node: Node) => void;
 }
@@ -57,6 +69,9 @@ export type NodeStatus =
 type Listener<T> = (value: T) => void;
 
 const scrollbackBytes = 64 * 1024;
+
+/** What a reply that never came was for, in a node's error. */
+const replyNames: Partial<Record<VmToHost['type'], string>> = { started: 'starting', restored: 'loading its saved state' };
 
 /** The student's terminal line: bytes in and out of the node's first serial port. */
 export class NodeConsole {
@@ -109,11 +124,15 @@ export class Node {
 	/** The last restore or reset asked for: the next one waits for it (two at once had left one "resetting" forever). */
 	private loading: Promise<unknown> = Promise.resolve();
 
+	private readonly timeouts: ReplyTimeouts;
+
 	private constructor(
 		readonly identity: NodeIdentity,
 		private readonly worker: VmWorkerHandle,
 		private readonly clock: () => number = Date.now,
+		timeouts: Partial<ReplyTimeouts> = {},
 	) {
+		this.timeouts = { ...defaultTimeouts, ...timeouts };
 		this.console = new NodeConsole((data) => worker.post({ type: 'console-in', data }));
 		this.agent = new AgentClient((data) => worker.post({ type: 'agent-in', data }));
 		worker.onMessage((message) => this.handle(message));
@@ -123,7 +142,7 @@ export class Node {
 	/** A node whose worker starts its machine at once, paused, while the saved state is still on its way:
 	 * `restoreFrom` then puts the state in. */
 	static create(files: VmFiles, identity: NodeIdentity, options: RestoreOptions = {}): Node {
-		const node = new Node(identity, files.spawn(), options.clock);
+		const node = new Node(identity, files.spawn(), options.clock, options.timeouts);
 		options.attach?.(node);
 		node.started = node.start(files, false);
 		// Seen by whoever awaits restoreFrom; a failure before that must not go unhandled.
@@ -207,7 +226,9 @@ export class Node {
 		this.setStatus({ state: status });
 		if (machine) this.machine = { sameIdentity: machine.sameIdentity, savedAt: machine.savedAt };
 		const parts = machine?.parts();
-		await this.request({ type: 'restore', parts }, 'restored', parts ? transferablesOf(parts) : []);
+		// A late 'restored' after a timeout is harmless: the worker handles messages in order, so whatever the next load
+		// sends waits behind that restore.
+		await this.request({ type: 'restore', parts }, 'restored', parts ? transferablesOf(parts) : [], this.timeouts.loadMs);
 		await this.applyIdentity();
 	}
 
@@ -229,7 +250,7 @@ export class Node {
 
 	private async start(files: VmFiles, boot: boolean) {
 		this.setStatus({ state: 'downloading', bytes: 0 });
-		const started = this.waitFor('started');
+		const started = this.waitFor('started', this.timeouts.startMs);
 		const wasm = await files.wasm();
 		this.worker.post({ type: 'start', spec: { source: files.source, wasm, manifest: files.manifest, boot, jit: files.jit } });
 		await started;
@@ -252,14 +273,18 @@ export class Node {
 		this.setStatus({ state: 'ready' });
 	}
 
-	private request(message: Parameters<VmWorkerHandle['post']>[0], reply: VmToHost['type'], transfer: Transferable[] = []) {
-		const waiting = this.waitFor(reply);
+	private request(message: Parameters<VmWorkerHandle['post']>[0], reply: VmToHost['type'], transfer: Transferable[] = [], timeoutMs?: number) {
+		const waiting = this.waitFor(reply, timeoutMs);
 		this.worker.post(message, transfer);
 		return waiting;
 	}
 
-	private waitFor(type: VmToHost['type']): Promise<VmToHost> {
-		return new Promise((resolve, reject) => this.waiters.set(type, [...(this.waiters.get(type) ?? []), { resolve, reject }]));
+	/** The worker's next reply of this type; past `timeoutMs` the node fails, which rejects every waiter. */
+	private waitFor(type: VmToHost['type'], timeoutMs?: number): Promise<VmToHost> {
+		const reply = new Promise<VmToHost>((resolve, reject) => this.waiters.set(type, [...(this.waiters.get(type) ?? []), { resolve, reject }]));
+		if (timeoutMs === undefined) return reply;
+		const timer = setTimeout(() => this.fail(`node ${this.name}: its machine did not answer (${replyNames[type] ?? type}) within ${timeoutMs / 1000} s`), timeoutMs);
+		return reply.finally(() => clearTimeout(timer));
 	}
 
 	private handle(message: VmToHost) {

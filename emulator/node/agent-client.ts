@@ -21,6 +21,8 @@ export class AgentError extends Error {
 	}
 }
 
+/** A day: longer than any lab command, short enough for setTimeout (which overflows past 2^31 - 1 ms). */
+const maxTimeoutMs = 86_400_000;
 const RECORD_START = 0x1e;
 const NEWLINE = 0x0a;
 const encoder = new TextEncoder();
@@ -104,6 +106,11 @@ export class AgentClient {
 	}
 
 	exec(command: string, { timeoutMs = 60_000 }: ExecOptions = {}): Promise<ExecResult> {
+		// Checked here, where every caller passes: a NaN timeout used to fire at once and every request vanished.
+		if (typeof command !== 'string' || !command.trim()) return Promise.reject(new TypeError(`a command to run is a non-empty string, not ${JSON.stringify(command)}`));
+		if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > maxTimeoutMs) {
+			return Promise.reject(new RangeError(`timeoutMs is a whole number of milliseconds from 1 to ${maxTimeoutMs}, not ${timeoutMs}`));
+		}
 		const id = this.nextId++;
 		const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
 		return new Promise((resolve, reject) => {

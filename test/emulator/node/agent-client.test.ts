@@ -30,6 +30,15 @@ describe('the agent line protocol', () => {
 		return expect(pending).rejects.toMatchObject({ code: 'stopped' });
 	});
 
+	test('a command or a timeout it cannot send is refused with the reason, and nothing goes on the line', async () => {
+		const { client, sent } = connectedClient();
+		await expect(client.exec('  ')).rejects.toThrow('a command to run is a non-empty string, not "  "');
+		await expect(client.exec('true', { timeoutMs: Number('abc') })).rejects.toThrow('timeoutMs is a whole number of milliseconds from 1 to 86400000, not NaN');
+		await expect(client.exec('true', { timeoutMs: 0 })).rejects.toThrow(RangeError);
+		await expect(client.exec('true', { timeoutMs: 2 ** 31 })).rejects.toThrow(RangeError);
+		expect(sent).toEqual([]);
+	});
+
 	test('a reply is read by its byte counts, whatever it contains and however the bytes arrive', async () => {
 		const { client, reply } = connectedClient();
 		const result = client.exec('anything');

@@ -66,7 +66,9 @@ export class Cluster {
 		const ips = new Set<string>();
 		for (const node of nodes) {
 			if (!/^[a-z][a-z0-9-]{0,30}$/.test(node.name)) throw new ClusterError(`invalid node name "${node.name}"`);
-			if (!/^10\.0\.3\.(\d{1,3})$/.test(node.ip)) throw new ClusterError(`node ${node.name}: ${node.ip} is not on the 10.0.3.0/24 underlay`);
+			const host = Number(/^10\.0\.3\.(\d{1,3})$/.exec(node.ip)?.[1]);
+			// .0 names the network, .255 is its broadcast, .1 is kept for a gateway.
+			if (!(host >= 2 && host <= 254)) throw new ClusterError(`node ${node.name}: ${node.ip} is not a host address of the 10.0.3.0/24 underlay (10.0.3.2 to 10.0.3.254)`);
 			if (names.has(node.name) || ips.has(node.ip)) throw new ClusterError(`node ${node.name} (${node.ip}) is listed twice`);
 			names.add(node.name);
 			ips.add(node.ip);

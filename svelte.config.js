@@ -20,6 +20,24 @@ const config = {
 			// The lab engine (format, loader, grader, verification): no Svelte, shared with the CLIs.
 			$labs: 'labs/engine',
 		},
+		// Every page carries its policy in a <meta> tag (a static host sends no headers): SvelteKit adds the hashes of
+		// its own inline scripts. Inline styles stay allowed: Svelte's style: directives, xterm.js and Monaco write them.
+		// The machines compile v86's WebAssembly in workers ('wasm-unsafe-eval'); Monaco may start its workers from blobs.
+		csp: {
+			mode: 'hash',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self', 'wasm-unsafe-eval'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self', 'data:'],
+				'connect-src': ['self'],
+				'worker-src': ['self', 'blob:'],
+				'object-src': ['none'],
+				'base-uri': ['none'],
+				'form-action': ['self'],
+			},
+		},
 		prerender: {
 			handleHttpError: 'fail',
 			handleMissingId: 'fail',

@@ -172,3 +172,10 @@ describe('a chapter that starts from a swarm', () => {
 			expect(await checkpoint(id).getAttribute('data-status')).toBe('passed');
 	});
 });
+
+test('over both chapters, reloads and resets included, the pages broke no rule of their Content-Security-Policy', async () => {
+	const policy = await page.locator('meta[http-equiv="content-security-policy"]').getAttribute('content');
+	expect(policy).toMatch(/object-src 'none'/);
+	expect(policy).toMatch(/base-uri 'none'/);
+	expect(browser.cspViolations).toEqual([]);
+});

@@ -215,3 +215,7 @@ describe('fixture site (fixture chapters, no machine image)', () => {
 		await page.close();
 	});
 });
+
+test('every page visited broke no rule of its Content-Security-Policy', () => {
+	expect(browser.cspViolations).toEqual([]);
+});

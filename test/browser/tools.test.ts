@@ -263,3 +263,7 @@ describe('file editor on a restored swarm', () => {
 		await expect.poll(() => page.getByTestId('editor-problem').textContent(), { timeout: 30_000 }).toContain('/etc is a directory');
 	});
 });
+
+test('the inspector, the fault panel, the map and the editor (Monaco and its workers) broke no rule of the Content-Security-Policy', () => {
+	expect(browser.cspViolations).toEqual([]);
+});

@@ -19,6 +19,8 @@ const chromiumArgs = [
 
 export interface Browser {
 	context: BrowserContext;
+	/** Every Content-Security-Policy violation any page reported so far (`securitypolicyviolation` events), as text. */
+	cspViolations: string[];
 	close(): Promise<void>;
 }
 
@@ -34,8 +36,17 @@ export async function launchChromium(options: { locale?: string } = {}): Promise
 		locale: options.locale ?? 'en-US',
 		acceptDownloads: true,
 	});
+	const cspViolations: string[] = [];
+	await context.exposeBinding('reportCspViolation', (_source, text: string) => void cspViolations.push(text));
+	await context.addInitScript(() => {
+		document.addEventListener('securitypolicyviolation', (event) => {
+			const report = (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation;
+			report(`${event.effectiveDirective} refused ${event.blockedURI || 'inline code'} on ${location.pathname} (${event.sourceFile}:${event.lineNumber})`);
+		});
+	});
 	return {
 		context,
+		cspViolations,
 		close: async () => {
 			await context.close().catch(() => {});
 			await rm(profile, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 // What a student types to narrow the packet inspector's list, e.g. `vxlan vni:4097 worker1` or `icmp manager worker2`:
-// words separated by spaces, every one must hold. A protocol also matches what a VXLAN frame carries, as in Wireshark.
+// words separated by spaces, every one must hold; `dropped` keeps what the switch threw away. A protocol also matches what a VXLAN frame carries, as in Wireshark.
 import { frameMatches, type FrameFilter, type FrameProto, type InnerProto } from './query.ts';
 import type { CaptureRecord } from './capture.ts';
 import { swarmPorts } from './packet/summary.ts';
@@ -36,6 +36,8 @@ export function parseFrameQuery(text: string, options: FrameQueryOptions): Frame
 			const number = Number(value);
 			const filters: FrameFilter[] = key === 'vni' ? [{ vni: number }] : [{ udpPort: number }, { tcpPort: number }];
 			tests.push((record) => filters.some((filter) => has(record, filter)));
+		} else if (term === 'dropped') {
+			tests.push((record) => frameMatches(record, { dropped: true }));
 		} else if (!value && ipv4Pattern.test(term)) {
 			const ends: FrameFilter[] = [{ srcIp: term }, { dstIp: term }, { inner: { srcIp: term } }, { inner: { dstIp: term } }];
 			tests.push((record) => ends.some((filter) => has(record, filter)));

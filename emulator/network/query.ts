@@ -29,6 +29,11 @@ export interface FrameFilter {
 	dstIp?: string;
 	/** Also count frames that went nowhere; `to`/`between` then match the ports they were meant for. */
 	includeDropped?: boolean;
+	/**
+	 * Only what the switch threw away (a fault, a pulled cable): frames that went nowhere and copies a port did not
+	 * get; `to`/`between` then match the ports that missed them. What a troubleshooter looks for on the wire.
+	 */
+	dropped?: boolean;
 }
 
 export function matchFrames(records: Iterable<CaptureRecord>, filter: FrameFilter = {}): CaptureRecord[] {
@@ -45,7 +50,7 @@ export function countFrames(records: Iterable<CaptureRecord>, filter: FrameFilte
 
 /** One record against a filter: for live views listening to the switch's 'frame' event. */
 export function frameMatches(record: CaptureRecord, filter: FrameFilter): boolean {
-	if (record.dropped && !filter.includeDropped) return false;
+	if (filter.dropped ? !record.dropped && !record.drops?.length : record.dropped && !filter.includeDropped) return false;
 	if (filter.since !== undefined && record.time < filter.since) return false;
 	if (filter.from !== undefined && record.ingress !== filter.from) return false;
 	if (filter.to !== undefined && !reached(record, filter).includes(filter.to)) return false;
@@ -72,6 +77,7 @@ export function frameMatches(record: CaptureRecord, filter: FrameFilter): boolea
 }
 
 function reached(record: CaptureRecord, filter: FrameFilter): string[] {
+	if (filter.dropped) return record.drops?.map((drop) => drop.port) ?? [];
 	if (!filter.includeDropped || !record.drops) return record.egress;
 	return [...record.egress, ...record.drops.map((drop) => drop.port)];
 }
@@ -109,6 +115,7 @@ export function describeFilter(filter: FrameFilter): string {
 	if (filter.between) clauses.push(`between ${filter.between[0]} and ${filter.between[1]}`);
 	if (filter.since !== undefined) clauses.push(`since ${new Date(filter.since).toISOString()}`);
 	if (filter.includeDropped) clauses.push('dropped ones included');
-	const subject = filter.proto ? `${filter.proto.toUpperCase()} frames` : filter.inner ? 'VXLAN frames' : 'frames';
+	const kind = filter.proto ? `${filter.proto.toUpperCase()} frames` : filter.inner ? 'VXLAN frames' : 'frames';
+	const subject = filter.dropped ? `dropped ${kind}` : kind;
 	return clauses.length ? `${subject} (${clauses.join(', ')})` : subject;
 }

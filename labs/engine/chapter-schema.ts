@@ -80,6 +80,7 @@ export function chapterSchema(chapterNodes: readonly string[]) {
 				})
 				.optional(),
 			inner: z.strictObject({ proto: innerProtocol.optional(), srcIp: ip.optional(), dstIp: ip.optional() }).optional(),
+			dropped: z.literal(true, { error: 'dropped is true (leave it out to count delivered frames)' }).optional(),
 		})
 		.superRefine((f, ctx) => {
 			if (f.between && (f.from || f.to)) ctx.addIssue({ code: 'custom', message: 'use either between or from/to, not both' });

@@ -38,6 +38,9 @@ describe('parseFrameQuery', () => {
 		['worker2', [0, 7]],
 		['manager worker2', [0, 7]],
 		['worker1 manager vxlan', [3, 6]],
+		['dropped', [6]],
+		['dropped worker1 icmp', [6]],
+		['dropped worker2', []],
 		['  ICMP   Worker1 ', [3, 5, 6]],
 	])('"%s"', (text, expected) => {
 		expect(listed(text)).toEqual(expected);

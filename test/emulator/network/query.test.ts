@@ -49,6 +49,11 @@ describe('matchFrames', () => {
 		['between, either way', { between: ['worker1', 'manager'] }, [0, 1, 2, 3, 4, 5, 6, 7]],
 		['between, dropped: meant for the far end', { between: ['manager', 'worker1'], proto: 'vxlan', includeDropped: true }, [4, 7, 8]],
 		['between two nodes that did not talk', { between: ['worker1', 'worker2'] }, []],
+		['only what the switch dropped', { dropped: true }, [8]],
+		['dropped VXLAN meant for worker1', { dropped: true, proto: 'vxlan', to: 'worker1' }, [8]],
+		['dropped: a copy meant for another port', { dropped: true, to: 'worker2' }, []],
+		['dropped between the two nodes of the fault', { dropped: true, between: ['worker1', 'manager'] }, [8]],
+		['dropped ARP: there was none', { dropped: true, proto: 'arp' }, []],
 		['outer source IP', { srcIp: '10.0.3.63' }, [1, 3]],
 		['outer destination IP (ARP: the address asked for)', { dstIp: '10.0.3.63', proto: 'arp' }, [0]],
 		['inner ICMP', { inner: { proto: 'icmp' } }, [4, 7]],
@@ -77,6 +82,7 @@ describe('describeFilter', () => {
 		[{ proto: 'tcp', tcpPort: 2377, between: ['worker1', 'manager'] }, 'TCP frames (TCP port 2377, between worker1 and manager)'],
 		[{ vni: 4097, inner: { proto: 'icmp', srcIp: '10.0.1.2', dstIp: '10.0.1.3' } }, 'VXLAN frames (VNI 4097, carrying ICMP 10.0.1.2 → 10.0.1.3)'],
 		[{ proto: 'udp', udpPort: 4789, from: 'manager', to: 'worker1', includeDropped: true }, 'UDP frames (UDP port 4789, sent by manager, delivered to worker1, dropped ones included)'],
+		[{ proto: 'vxlan', dropped: true, between: ['manager', 'worker1'] }, 'dropped VXLAN frames (between manager and worker1)'],
 		[{ srcIp: '10.0.3.62', since: Date.UTC(2025, 0, 2, 3, 4, 5) }, 'frames (10.0.3.62 → any, since 2025-01-02T03:04:05.000Z)'],
 	])('%j reads "%s"', (filter, text) => {
 		expect(describeFilter(filter)).toBe(text);

@@ -109,7 +109,7 @@ export const en = {
 	'wire.heading': 'Packet inspector',
 	'wire.notRunning': 'The machines are not running: start them to watch their traffic.',
 	'wire.filter': 'Filter',
-	'wire.filterPlaceholder': 'e.g. vxlan vni:4097 worker1, icmp, port:2377, 10.0.1.3',
+	'wire.filterPlaceholder': 'e.g. vxlan vni:4097 worker1, icmp, port:2377, 10.0.1.3, dropped',
 	'wire.unknownTerm': 'Unknown word in the filter: “{term}”. Use a protocol (arp icmp udp tcp vxlan esp dns), port:N, vni:N, an address or one or two node names.',
 	'wire.hideGossip': 'Hide gossip (7946)',
 	'wire.hideArp': 'Hide ARP',

@@ -111,7 +111,7 @@ export const fr = {
 	'wire.heading': 'Inspecteur de paquets',
 	'wire.notRunning': 'Les machines ne tournent pas : démarrez-les pour observer leur trafic.',
 	'wire.filter': 'Filtre',
-	'wire.filterPlaceholder': 'ex. vxlan vni:4097 worker1, icmp, port:2377, 10.0.1.3',
+	'wire.filterPlaceholder': 'ex. vxlan vni:4097 worker1, icmp, port:2377, 10.0.1.3, dropped',
 	'wire.unknownTerm': 'Mot inconnu dans le filtre : « {term} ». Utilisez un protocole (arp icmp udp tcp vxlan esp dns), port:N, vni:N, une adresse ou un ou deux noms de nœuds.',
 	'wire.hideGossip': 'Masquer le gossip (7946)',
 	'wire.hideArp': "Masquer l'ARP",

@@ -4,7 +4,7 @@ import { Events } from '../network/events.ts';
 import { identityScript, resumeScript, type NodeIdentity } from './identity.ts';
 import type { LoadedState, StartState } from './saved-states.ts';
 import { transferablesOf, type StateParts } from './state-parts.ts';
-import type { VmManifest } from './vm-files.ts';
+import type { DownloadRetry, VmManifest } from './vm-files.ts';
 import { VmFileError } from './vm-files.ts';
 import { ShellMarks } from './shell-marks.ts';
 import type { VmSource, VmToHost, VmWorkerHandle } from './vm-protocol.ts';
@@ -113,7 +113,9 @@ export class NodeConsole {
 export class Node {
 	readonly console: NodeConsole;
 	private readonly agent: AgentClient;
-	private readonly events = new Events<{ frame: Uint8Array; status: NodeStatus }>();
+	private readonly events = new Events<{ frame: Uint8Array; status: NodeStatus; network: DownloadRetry | undefined }>();
+	/** A download of this node's worker failed and has not succeeded since. */
+	private retrying = false;
 	/** Requests waiting for their reply, oldest first per reply type: the worker answers each kind in order. */
 	private readonly waiters = new Map<string, { resolve(m: VmToHost): void; reject(e: Error): void }[]>();
 	private currentStatus: NodeStatus = { state: 'restoring' };
@@ -180,6 +182,14 @@ export class Node {
 
 	onStatus(listener: Listener<NodeStatus>) {
 		return this.events.on('status', listener);
+	}
+
+	/**
+	 * The node's own downloads (a disk chunk its guest waits for, the BIOS): a retry when one fails and will be tried
+	 * again, then `undefined` once bytes arrive again. The guest's read simply waits meanwhile.
+	 */
+	onNetwork(listener: Listener<DownloadRetry | undefined>) {
+		return this.events.on('network', listener);
 	}
 
 	/** Frames the node's NIC sends onto the wire. */
@@ -295,7 +305,14 @@ export class Node {
 				return this.agent.receive(message.data);
 			case 'frame-out':
 				return this.events.emit('frame', message.frame);
+			case 'retrying':
+				this.retrying = true;
+				return this.events.emit('network', message.retry);
 			case 'download':
+				if (this.retrying && message.bytes > 0) {
+					this.retrying = false;
+					this.events.emit('network', undefined);
+				}
 				this.downloaded += message.bytes;
 				if (this.currentStatus.state === 'downloading') this.setStatus({ state: 'downloading', bytes: this.downloaded });
 				return;

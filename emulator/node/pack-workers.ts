@@ -2,7 +2,7 @@
 // while the other waited (Chromium's trace of a chapter opening); workers fill packs on every core at once. With
 // shared memory they inflate straight into the page's block store, otherwise they hand their buffer over.
 import { fillPackHere, type PackFiller } from './saved-states.ts';
-import { readChecked, sourceReader, VmFileError, type FileEntry } from './vm-files.ts';
+import { readChecked, sourceReader, VmFileError, type DownloadRetry, type FileEntry } from './vm-files.ts';
 import type { WorkerHandle } from './vm-protocol.ts';
 
 export interface PackJob {
@@ -19,6 +19,7 @@ export interface PackJob {
 
 export type PackReply =
 	| { type: 'bytes'; id: number; bytes: number }
+	| { type: 'retrying'; id: number; retry: DownloadRetry }
 	| { type: 'filled'; id: number; data?: ArrayBuffer }
 	| { type: 'failed'; id: number; file: string; reason: string };
 
@@ -65,7 +66,7 @@ export async function runPackJob(job: PackJob, reply: (message: PackReply, trans
 		untold += bytes;
 		timer ??= setTimeout(tell, 100);
 	};
-	const download = sourceReader({ kind: 'http', baseUrl: job.baseUrl }, (_path, bytes) => received(bytes));
+	const download = sourceReader({ kind: 'http', baseUrl: job.baseUrl }, { onBytes: (_path, bytes) => received(bytes), onRetry: (retry) => reply({ type: 'retrying', id: job.id, retry }) });
 	const listed = { files: { [job.file]: job.entry } };
 	let keeping: Promise<void> | undefined;
 	const readPack = async (path: string) => {
@@ -113,6 +114,8 @@ export function packWorkers(options: {
 	cacheName?: string;
 	files: Record<string, FileEntry>;
 	onBytes: (bytes: number) => void;
+	/** A pack's download failed and is tried again. */
+	onRetry?: (retry: DownloadRetry) => void;
 }): PackFiller {
 	interface Pending {
 		job: PackJob;
@@ -137,6 +140,7 @@ export function packWorkers(options: {
 			const pending = worker.running.get(message.id);
 			if (!pending) return;
 			if (message.type === 'bytes') return options.onBytes(message.bytes);
+			if (message.type === 'retrying') return options.onRetry?.(message.retry);
 			worker.running.delete(message.id);
 			if (message.type === 'failed') pending.reject(new VmFileError(message.file, message.reason));
 			else {

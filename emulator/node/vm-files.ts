@@ -87,11 +87,30 @@ export async function loadManifest(read: ReadVmFile): Promise<VmManifest> {
 	return parseManifest(new TextDecoder().decode(bytes));
 }
 
-const downloadAttempts = 3;
+/** A download that failed and will be tried again after `waitMs`: the page says the network is lost meanwhile. */
+export interface DownloadRetry {
+	file: string;
+	/** The attempt that failed, from 1. */
+	attempt: number;
+	attempts: number;
+	reason: string;
+	waitMs: number;
+}
+
+export interface DownloadWatch {
+	/** Bytes of `path` as they arrive; a failed try's bytes are taken back (negative). */
+	onBytes?: (path: string, bytes: number) => void;
+	onRetry?: (retry: DownloadRetry) => void;
+}
+
+/** Eight tries over about 20 s: a school network that drops one request in five loses nothing, a cable pulled for a
+ * few seconds neither; a server that is really gone is reported with every reason. */
+export const downloadAttempts = 8;
+export const retryDelayMs = (attempt: number) => Math.min(500 * 2 ** (attempt - 1), 4000);
 
 /** Reads image files from a folder or over HTTP, reporting bytes as they arrive so the page can draw real progress.
- * An HTTP read that fails is tried again (its bytes taken back from the progress), then fails with every reason. */
-export function sourceReader(source: VmSource, onBytes: (path: string, bytes: number) => void = () => {}): ReadVmFile {
+ * An HTTP read that fails is tried again, with growing waits, then fails with every reason. */
+export function sourceReader(source: VmSource, { onBytes = () => {}, onRetry = () => {} }: DownloadWatch = {}): ReadVmFile {
 	if (source.kind === 'fs') {
 		return async (path) => {
 			const fsName = 'node:fs/promises';
@@ -111,18 +130,34 @@ export function sourceReader(source: VmSource, onBytes: (path: string, bytes: nu
 					onBytes(path, bytes);
 				});
 			} catch (error) {
-				onBytes(path, -received);
-				reasons.push((error as Error).message);
+				if (received) onBytes(path, -received);
+				const reason = (error as Error).message;
+				// A file the server does not have (404) will not appear by asking again.
+				if (error instanceof HttpError && !error.transient) throw error;
+				reasons.push(reason);
 				if (attempt === downloadAttempts) throw new Error(`${downloadAttempts} attempts failed: ${reasons.join('; ')}`);
-				await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+				const waitMs = retryDelayMs(attempt);
+				onRetry({ file: path, attempt, attempts: downloadAttempts, reason, waitMs });
+				await new Promise((resolve) => setTimeout(resolve, waitMs));
 			}
 		}
 	};
 }
 
+class HttpError extends Error {
+	constructor(readonly status: number) {
+		super(`HTTP ${status}`);
+	}
+
+	/** Server errors, timeouts and "too many requests" may pass on another try; other refusals will not. */
+	get transient(): boolean {
+		return this.status >= 500 || this.status === 408 || this.status === 429;
+	}
+}
+
 async function fetchBytes(url: string, onBytes: (bytes: number) => void): Promise<Uint8Array> {
 	const response = await fetch(url);
-	if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+	if (!response.ok || !response.body) throw new HttpError(response.status);
 	const parts: Uint8Array[] = [];
 	let total = 0;
 	for (const reader = response.body.getReader(); ; ) {

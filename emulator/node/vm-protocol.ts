@@ -1,6 +1,6 @@
 // Messages between a node's host-side handle and the worker that runs its v86 machine.
 import type { StateParts } from './state-parts.ts';
-import type { VmManifest } from './vm-files.ts';
+import type { DownloadRetry, VmManifest } from './vm-files.ts';
 
 /** Where the worker reads static/vm/ files from: a folder (Node.js) or a URL prefix (browser). */
 export type VmSource = { kind: 'fs'; dir: string } | { kind: 'http'; baseUrl: string };
@@ -32,6 +32,8 @@ export type VmToHost =
 	| { type: 'agent-out'; data: Uint8Array }
 	| { type: 'frame-out'; frame: Uint8Array }
 	| { type: 'download'; file: string; bytes: number }
+	/** A file (a disk chunk, the BIOS) failed to download and is tried again: the network may be lost. */
+	| { type: 'retrying'; retry: DownloadRetry }
 	| { type: 'saved'; state: ArrayBuffer }
 	| { type: 'restored' }
 	| { type: 'stopped' }

@@ -56,7 +56,10 @@ async function main() {
 
 	async function start(spec: VmBootSpec) {
 		const began = performance.now();
-		const read = sourceReader(spec.source, (file, bytes) => port.post({ type: 'download', file, bytes }));
+		const read = sourceReader(spec.source, {
+			onBytes: (file, bytes) => port.post({ type: 'download', file, bytes }),
+			onRetry: (retry) => port.post({ type: 'retrying', retry }),
+		});
 		const { manifest } = spec;
 		const load = (path: string) => readChecked(read, manifest, path);
 		const buffer = (data: Uint8Array) => ({ buffer: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer });

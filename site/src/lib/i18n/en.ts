@@ -101,6 +101,7 @@ export const en = {
 	'machines.retry': 'Restart the machines',
 	'machines.start': 'Start the machines',
 	'machines.idle': 'The machines are not started.',
+	'machines.networkRetrying': 'Network lost: downloading the machines’ files again (try {attempt} of {attempts} failed: {reason}). Your work is kept; the machines wait meanwhile.',
 	'machines.copyHint': 'Select text to copy it with Ctrl+C (⌘C); paste with Ctrl+V (⌘V).',
 
 	'wire.open': 'Wire',

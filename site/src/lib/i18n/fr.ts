@@ -103,6 +103,7 @@ export const fr = {
 	'machines.retry': 'Redémarrer les machines',
 	'machines.start': 'Démarrer les machines',
 	'machines.idle': 'Les machines ne sont pas démarrées.',
+	'machines.networkRetrying': 'Réseau perdu : nouveau téléchargement des fichiers des machines (l’essai {attempt} sur {attempts} a échoué : {reason}). Votre travail est conservé ; les machines patientent jusque-là.',
 	'machines.copyHint': 'Sélectionnez du texte pour le copier avec Ctrl+C (⌘C) ; collez avec Ctrl+V (⌘V).',
 
 	'wire.open': 'Le fil',

@@ -3,7 +3,7 @@ import wasmUrl from 'v86/build/v86.wasm?url';
 import type { VmFiles } from '$emulator/node/node.ts';
 import { packWorkers, type PackWorkerHandle } from '$emulator/node/pack-workers.ts';
 import { savedStateLoader } from '$emulator/node/saved-states.ts';
-import { parseManifest, readChecked, sourceReader, type VmManifest } from '$emulator/node/vm-files.ts';
+import { downloadAttempts, parseManifest, readChecked, retryDelayMs, sourceReader, type DownloadRetry, type VmManifest } from '$emulator/node/vm-files.ts';
 import type { VmWorkerHandle, WorkerHandle } from '$emulator/node/vm-protocol.ts';
 import { machineCacheName } from './machine-cache.ts';
 import { MachinesError } from './problem.ts';
@@ -17,13 +17,24 @@ export function checkSupport() {
 }
 
 /** `vmUrl` is absolute and ends with a slash: the workers resolve every file against it. */
-export async function fetchManifest(vmUrl: string): Promise<VmManifest> {
+/** The image's manifest; a network error or a server error is tried again as every image file is (vm-files.ts). */
+export async function fetchManifest(vmUrl: string, onRetry: (retry: DownloadRetry) => void = () => {}): Promise<VmManifest> {
 	const url = `${vmUrl}manifest.json`;
-	let response: Response;
-	try {
-		response = await fetch(url, { cache: 'no-cache' });
-	} catch (error) {
-		throw new MachinesError({ code: 'image-unreachable', reason: (error as Error).message });
+	let response: Response | undefined;
+	for (let attempt = 1; !response; attempt++) {
+		let reason: string;
+		try {
+			response = await fetch(url, { cache: 'no-cache' });
+			if (response.status < 500) break;
+			reason = `HTTP ${response.status}`;
+		} catch (error) {
+			reason = (error as Error).message;
+		}
+		if (attempt === downloadAttempts) throw new MachinesError({ code: 'image-unreachable', reason });
+		response = undefined;
+		const waitMs = retryDelayMs(attempt);
+		onRetry({ file: 'manifest.json', attempt, attempts: downloadAttempts, reason, waitMs });
+		await new Promise((resolve) => setTimeout(resolve, waitMs));
 	}
 	// A single-page-app fallback answers 200 with the site's HTML for a missing file: that is a missing image too.
 	const html = response.headers.get('content-type')?.includes('text/html');
@@ -80,16 +91,19 @@ function compiledV86(url: string): Promise<WebAssembly.Module> {
 	return compiling;
 }
 
-/** `onBytes` sees the saved states' bytes as they arrive: one download for all nodes, drawn as each node's progress. */
-export function browserVmFiles(vmUrl: string, manifest: VmManifest, onBytes: (bytes: number) => void): VmFiles {
+/**
+ * `onBytes` sees the saved states' bytes as they arrive: one download for all nodes, drawn as each node's progress;
+ * `onRetry` each of those downloads that failed and is tried again.
+ */
+export function browserVmFiles(vmUrl: string, manifest: VmManifest, onBytes: (bytes: number) => void, onRetry: (retry: DownloadRetry) => void): VmFiles {
 	const source = { kind: 'http', baseUrl: vmUrl } as const;
-	const read = sourceReader(source, (_path, bytes) => onBytes(bytes));
+	const read = sourceReader(source, { onBytes: (_path, bytes) => onBytes(bytes), onRetry });
 	return {
 		manifest,
 		source,
 		loadState: savedStateLoader(
 			(path) => readChecked(read, manifest, path),
-			() => packWorkers({ spawn: spawnPackWorker, count: Math.min(navigator.hardwareConcurrency || 2, 4), baseUrl: vmUrl, cacheName: machineCacheName, files: manifest.files, onBytes }),
+			() => packWorkers({ spawn: spawnPackWorker, count: Math.min(navigator.hardwareConcurrency || 2, 4), baseUrl: vmUrl, cacheName: machineCacheName, files: manifest.files, onBytes, onRetry }),
 		),
 		wasm: () => compiledV86(new URL(wasmUrl, location.href).href),
 		// A page cannot keep V8 on its baseline compiler: v86's interpreter alone is faster (emulator/node/node.ts).

@@ -1,6 +1,7 @@
 // The machines of this tab: one cluster kept across pages (chapters, languages, sandbox), with each node's status for the UI.
 import { resolve } from '$app/paths';
 import type { Node, NodeStatus } from '$emulator/node/node.ts';
+import type { DownloadRetry } from '$emulator/node/vm-files.ts';
 import { problemOf, type MachinesProblem } from './problem.ts';
 import { downloadPercent } from '$lib/ui/machine-text.ts';
 import type { Cluster, ClusterNodeSpec, StartState } from './runtime.ts';
@@ -42,6 +43,8 @@ class Machines {
 	commandsEnded = $state<Record<string, number>>({});
 	/** Guest memory per machine, known once the image's manifest is read. */
 	memoryMB = $state<number | undefined>(undefined);
+	/** The last download that failed and is being tried again, until bytes arrive again: the page says the network is lost. */
+	network = $state.raw<DownloadRetry | undefined>(undefined);
 
 	private generation = 0;
 	private starting: Promise<Cluster | undefined> | undefined;
@@ -78,6 +81,7 @@ class Machines {
 		this.starting = undefined;
 		this.phase = 'idle';
 		this.problem = null;
+		this.network = undefined;
 		this.owner = null;
 		this.statuses = Object.fromEntries(this.specs.map((spec) => [spec.name, { state: 'stopped' }]));
 		void cluster?.stop();
@@ -140,6 +144,9 @@ class Machines {
 					this.bytesBeforeStart = bytes;
 					for (const spec of specs) this.statuses[spec.name] = { state: 'downloading', bytes: 0, total: bytes };
 				},
+				onNetwork: (retry) => {
+					if (current()) this.network = retry;
+				},
 				onBytes: (bytes) => {
 					if (!current()) return;
 					// One download serves every node; once it is complete the nodes restore. Drawn per whole percent:
@@ -166,6 +173,7 @@ class Machines {
 			return cluster;
 		} catch (error) {
 			if (!current()) return undefined;
+			this.network = undefined;
 			this.problem = problemOf(error);
 			this.phase = 'failed';
 			for (const spec of specs) {

@@ -1,7 +1,7 @@
 // Loaded lazily by the page: restores the emulator's Cluster from the browser's files, with real download progress.
 import { Cluster, type ClusterNodeSpec } from '$emulator/cluster/cluster.ts';
 import { parseStatesIndex, stateDownloadBytes, statesFor, statesIndexPath, type StartState } from '$emulator/node/saved-states.ts';
-import { readChecked, sourceReader, type VmManifest } from '$emulator/node/vm-files.ts';
+import { readChecked, sourceReader, type DownloadRetry, type VmManifest } from '$emulator/node/vm-files.ts';
 import { browserVmFiles, checkSupport, fetchManifest } from './browser-files.ts';
 
 export interface StartOptions {
@@ -13,17 +13,40 @@ export interface StartOptions {
 	onManifest?: (manifest: VmManifest, bytesBeforeStart: number) => void;
 	/** Bytes of the saved state received so far (one download shared by every node). */
 	onBytes?: (bytes: number) => void;
+	/** A download failed and is tried again (the page's or a node's own), or `undefined`: bytes arrive again. */
+	onNetwork?: (retry: DownloadRetry | undefined) => void;
 }
 
 export type { Cluster, ClusterNodeSpec, StartState };
 
-export async function startCluster({ nodes, start, vmUrl, onManifest, onBytes }: StartOptions): Promise<Cluster> {
+export async function startCluster({ nodes, start, vmUrl, onManifest, onBytes, onNetwork = () => {} }: StartOptions): Promise<Cluster> {
 	checkSupport();
-	const manifest = await fetchManifest(vmUrl);
-	const index = parseStatesIndex(await readChecked(sourceReader({ kind: 'http', baseUrl: vmUrl }), manifest, statesIndexPath));
+	let retrying = false;
+	const onRetry = (retry: DownloadRetry) => {
+		retrying = true;
+		onNetwork(retry);
+	};
+	/** Something arrived: a failed download, if any, has got through since. */
+	const flowing = () => {
+		if (!retrying) return;
+		retrying = false;
+		onNetwork(undefined);
+	};
+	const manifest = await fetchManifest(vmUrl, onRetry);
+	flowing();
+	const index = parseStatesIndex(await readChecked(sourceReader({ kind: 'http', baseUrl: vmUrl }, { onRetry, onBytes: (_path, bytes) => bytes > 0 && flowing() }), manifest, statesIndexPath));
 	const sizeOf = (path: string) => manifest.files[path]?.size ?? 0;
 	onManifest?.(manifest, stateDownloadBytes(index, statesFor(index, start, nodes), sizeOf));
 	let received = 0;
-	const files = browserVmFiles(vmUrl, manifest, (bytes) => onBytes?.((received += bytes)));
-	return Cluster.restore({ nodes, files, start });
+	const files = browserVmFiles(
+		vmUrl,
+		manifest,
+		(bytes) => {
+			if (bytes > 0) flowing();
+			onBytes?.((received += bytes));
+		},
+		onRetry,
+	);
+	// Each node's own downloads (its disk's chunks, read while its guest runs) are watched from the start.
+	return Cluster.restore({ nodes, files, start, onNode: (node) => node.onNetwork(onNetwork) });
 }

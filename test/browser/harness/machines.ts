@@ -18,17 +18,17 @@ export async function waitForNodeState(page: Page, node: string, state: NodeStat
 
 /**
  * Turns on split view, where every terminal stays visible, as a student watching the three nodes at once would have it.
- * Only once the page has hydrated: a click on the prerendered checkbox is undone by hydration. The manager's badge
- * leaving `idle` (the machines start once the page runs) says it has.
+ * Asked again until it holds: a click on the prerendered checkbox is undone by hydration, and one made while the
+ * machine panel is being put in place can be lost with it.
  */
 export async function showAllTerminals(page: Page, timeoutMs = 120_000): Promise<void> {
-	const badge = page.getByTestId('status-manager');
+	const box = page.getByTestId('split-view');
 	const deadline = Date.now() + timeoutMs;
-	while ((await badge.getAttribute('data-state')) === 'idle') {
-		if (Date.now() > deadline) throw new Error(`the machines have not started ${timeoutMs} ms after the page opened`);
+	while (!(await box.isChecked().catch(() => false))) {
+		if (Date.now() > deadline) throw new Error(`split view is still off ${timeoutMs} ms after the page opened`);
+		await box.check({ force: true, timeout: 5000 }).catch(() => {});
 		await page.waitForTimeout(250);
 	}
-	await page.getByTestId('split-view').check({ force: true });
 }
 
 /**

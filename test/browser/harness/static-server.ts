@@ -20,13 +20,14 @@ export interface StaticServer {
 /** Whole files only: the image's disk chunks are fetched one file at a time, never with Range requests. */
 /**
  * `isolation: false` serves without the cross-origin isolation headers, as a host that cannot set headers;
- * `failEvery: n` answers every n-th request for the machine image (`/vm/…`) with 503, as a flaky network would.
+ * `failEvery: n` answers every n-th request for the machine image (`/vm/…`) with 503, as a flaky network would,
+ * counted apart for the saved states, the disk's chunks and the other files, so that each kind meets failures.
  */
 export async function serveStatic(dir: string, options: { isolation?: boolean; failEvery?: number } = {}): Promise<StaticServer> {
 	const requests: string[] = [];
 	const ranged: string[] = [];
 	const failed: string[] = [];
-	let imageRequests = 0;
+	const imageRequests = new Map<string, number>();
 	let bytesSent = 0;
 	const server = siteServer(dir, {
 		isolation: options.isolation,
@@ -44,8 +45,12 @@ export async function serveStatic(dir: string, options: { isolation?: boolean; f
 		const [serve] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
 		server.removeAllListeners('request');
 		server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-			if (req.url?.startsWith('/vm/') && ++imageRequests % options.failEvery! === 0) {
-				failed.push(req.url);
+			const image = /^\/vm\/(?:(states|disk)\/)?/.exec(req.url ?? '');
+			const kind = image?.[1] ?? 'file';
+			const count = (imageRequests.get(kind) ?? 0) + 1;
+			if (image) imageRequests.set(kind, count);
+			if (image && count % options.failEvery! === 0) {
+				failed.push(req.url!);
 				res.writeHead(503).end();
 				return;
 			}

@@ -104,6 +104,8 @@ export const fr = {
 	'machines.start': 'Démarrer les machines',
 	'machines.idle': 'Les machines ne sont pas démarrées.',
 	'machines.networkRetrying': 'Réseau perdu : nouveau téléchargement des fichiers des machines (l’essai {attempt} sur {attempts} a échoué : {reason}). Votre travail est conservé ; les machines patientent jusque-là.',
+	'machines.offlineReady': 'Enregistrées dans ce navigateur : ces machines démarrent aussi hors ligne.',
+	'machines.storageFull': 'Ce navigateur n’a plus de place pour garder les machines hors ligne. Elles marchent comme d’habitude en ligne.',
 	'machines.copyHint': 'Sélectionnez du texte pour le copier avec Ctrl+C (⌘C) ; collez avec Ctrl+V (⌘V).',
 
 	'wire.open': 'Le fil',

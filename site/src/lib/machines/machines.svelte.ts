@@ -1,7 +1,9 @@
 // The machines of this tab: one cluster kept across pages (chapters, languages, sandbox), with each node's status for the UI.
 import { resolve } from '$app/paths';
 import type { Node, NodeStatus } from '$emulator/node/node.ts';
-import type { DownloadRetry } from '$emulator/node/vm-files.ts';
+import type { DownloadRetry, VmManifest } from '$emulator/node/vm-files.ts';
+import { machineCacheName } from './machine-cache.ts';
+import { copyImageForOffline, type OfflineCopyResult } from './offline-copy.ts';
 import { problemOf, type MachinesProblem } from './problem.ts';
 import { downloadPercent } from '$lib/ui/machine-text.ts';
 import type { Cluster, ClusterNodeSpec, StartState } from './runtime.ts';
@@ -45,6 +47,8 @@ class Machines {
 	memoryMB = $state<number | undefined>(undefined);
 	/** The last download that failed and is being tried again, until bytes arrive again: the page says the network is lost. */
 	network = $state.raw<DownloadRetry | undefined>(undefined);
+	/** The background copy of the image that lets these machines start offline next time (offline-copy.ts). */
+	offline = $state<'idle' | 'copying' | OfflineCopyResult['state']>('idle');
 
 	private generation = 0;
 	private starting: Promise<Cluster | undefined> | undefined;
@@ -82,6 +86,7 @@ class Machines {
 		this.phase = 'idle';
 		this.problem = null;
 		this.network = undefined;
+		this.offline = 'idle';
 		this.owner = null;
 		this.statuses = Object.fromEntries(this.specs.map((spec) => [spec.name, { state: 'stopped' }]));
 		void cluster?.stop();
@@ -132,15 +137,18 @@ class Machines {
 
 	private async run(specs: readonly ClusterNodeSpec[], start: StartState, generation: number): Promise<Cluster | undefined> {
 		const current = () => generation === this.generation;
+		const vmUrl = new URL(`${resolve('/')}vm/`, location.href).href;
+		let manifest: VmManifest | undefined;
 		try {
 			const { startCluster } = await import('./runtime.ts');
 			const cluster = await startCluster({
 				nodes: [...specs],
 				start,
-				vmUrl: new URL(`${resolve('/')}vm/`, location.href).href,
-				onManifest: (manifest, bytes) => {
+				vmUrl,
+				onManifest: (known, bytes) => {
 					if (!current()) return;
-					this.memoryMB = manifest.memoryMB;
+					manifest = known;
+					this.memoryMB = known.memoryMB;
 					this.bytesBeforeStart = bytes;
 					for (const spec of specs) this.statuses[spec.name] = { state: 'downloading', bytes: 0, total: bytes };
 				},
@@ -170,6 +178,7 @@ class Machines {
 				this.unsubscribers.push(node.console.onCommandEnd(() => (this.commandsEnded[name] += 1)));
 			}
 			this.phase = 'running';
+			this.copyForOffline(vmUrl, manifest!);
 			return cluster;
 		} catch (error) {
 			if (!current()) return undefined;
@@ -182,6 +191,23 @@ class Machines {
 			}
 			return undefined;
 		}
+	}
+
+	/** Once the machines run, the rest of their image goes to Cache Storage, unless the student asked to save data. */
+	private copyForOffline(vmUrl: string, manifest: VmManifest) {
+		const saveData = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData;
+		if (saveData || typeof caches === 'undefined') return;
+		const controller = new AbortController();
+		this.unsubscribers.push(() => controller.abort());
+		this.offline = 'copying';
+		void copyImageForOffline(vmUrl, manifest, machineCacheName, controller.signal).then(
+			(result) => {
+				if (!controller.signal.aborted) this.offline = result.state;
+			},
+			() => {
+				if (!controller.signal.aborted) this.offline = 'stopped';
+			},
+		);
 	}
 
 	private view(status: NodeStatus): MachineStatus {

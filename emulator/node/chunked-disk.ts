@@ -1,6 +1,6 @@
 // A read-mostly disk for v86 made of gzip chunks fetched on demand; writes stay in memory and in saved states.
 import { gunzip } from './inflate.ts';
-import { vmFileNames, type ReadVmFile } from './vm-files.ts';
+import { DownloadFailed, vmFileNames, type ReadVmFile } from './vm-files.ts';
 
 export interface ChunkedDiskOptions {
 	size: number;
@@ -11,8 +11,21 @@ export interface ChunkedDiskOptions {
 	onError?: (error: Error) => void;
 }
 
+/**
+ * A chunk is read until it arrives: the guest's I/O waits meanwhile, as on a slow disk, while every failed try is
+ * reported (the page says the network is lost). Only a chunk the server does not have, or one that fails its check,
+ * fails the read.
+ */
 export function chunkReader(read: ReadVmFile) {
-	return async (index: number) => gunzip(await read(vmFileNames.diskChunk(index)));
+	return async (index: number) => {
+		for (;;) {
+			try {
+				return gunzip(await read(vmFileNames.diskChunk(index)));
+			} catch (error) {
+				if (!(error instanceof DownloadFailed)) throw error;
+			}
+		}
+	};
 }
 
 /** Implements the object shape v86 accepts for a disk (`get`, `set`, `load`, `get_state`, `set_state`). */

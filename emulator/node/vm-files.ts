@@ -103,6 +103,17 @@ export interface DownloadWatch {
 	onRetry?: (retry: DownloadRetry) => void;
 }
 
+/** Every try of a download failed, for reasons that may pass (the network, a server error): asking again later may work. */
+export class DownloadFailed extends Error {
+	constructor(
+		readonly file: string,
+		readonly reasons: string[],
+	) {
+		super(`${reasons.length} attempts failed: ${reasons.join('; ')}`);
+		this.name = 'DownloadFailed';
+	}
+}
+
 /** Eight tries over about 20 s: a school network that drops one request in five loses nothing, a cable pulled for a
  * few seconds neither; a server that is really gone is reported with every reason. */
 export const downloadAttempts = 8;
@@ -135,7 +146,7 @@ export function sourceReader(source: VmSource, { onBytes = () => {}, onRetry = (
 				// A file the server does not have (404) will not appear by asking again.
 				if (error instanceof HttpError && !error.transient) throw error;
 				reasons.push(reason);
-				if (attempt === downloadAttempts) throw new Error(`${downloadAttempts} attempts failed: ${reasons.join('; ')}`);
+				if (attempt === downloadAttempts) throw new DownloadFailed(path, reasons);
 				const waitMs = retryDelayMs(attempt);
 				onRetry({ file: path, attempt, attempts: downloadAttempts, reason, waitMs });
 				await new Promise((resolve) => setTimeout(resolve, waitMs));

@@ -1,6 +1,8 @@
 // The guest's disk: chunks read on demand, written blocks kept, and a chunk whose download failed read again later.
 import { describe, expect, test } from 'vitest';
-import { ChunkedDisk } from '../../../emulator/node/chunked-disk.ts';
+import { gzipSync } from 'node:zlib';
+import { ChunkedDisk, chunkReader } from '../../../emulator/node/chunked-disk.ts';
+import { DownloadFailed } from '../../../emulator/node/vm-files.ts';
 
 const chunkSize = 8;
 const chunkData = (index: number) => new Uint8Array(chunkSize).fill(index + 1);
@@ -49,5 +51,28 @@ describe('ChunkedDisk', () => {
 		restored.chunked.set_state(chunked.get_state() as [[number, Uint8Array][]]);
 		expect(await restored.get(8, 4)).toEqual(new Uint8Array([2, 2, 9, 9]));
 		expect(await restored.get(0, 2)).toEqual(new Uint8Array([1, 1]));
+	});
+});
+
+describe('chunkReader', () => {
+	test('keeps reading a chunk while its downloads fail for network reasons: the guest waits, it does not fail', async () => {
+		const asked: string[] = [];
+		const read = chunkReader(async (path) => {
+			asked.push(path);
+			if (asked.length <= 3) throw new DownloadFailed(path, ['HTTP 503', 'Failed to fetch']);
+			return new Uint8Array(gzipSync(chunkData(2)));
+		});
+		expect(new Uint8Array(await read(2))).toEqual(chunkData(2));
+		expect(asked).toEqual(['disk/2.chunk', 'disk/2.chunk', 'disk/2.chunk', 'disk/2.chunk']);
+	});
+
+	test('a chunk that fails its check, or that the server does not have, fails the read at once', async () => {
+		let asked = 0;
+		const read = chunkReader(async () => {
+			asked++;
+			throw new Error('sha256 does not match manifest.json');
+		});
+		await expect(read(0)).rejects.toThrow('sha256 does not match');
+		expect(asked).toBe(1);
 	});
 });

@@ -5,6 +5,8 @@
 // Offline: the app is cached when installed; machine files are cached as they are fetched (network first, so a
 // rebuilt image is never mixed with an old one while online), except the saved states' packs: named by their content,
 // they are kept in the same cache by the workers that read them (emulator/node/pack-workers.ts), and pass through here.
+// The page also copies the whole image into that cache once its machines run, and drops what another build left
+// there (site/src/lib/machines/offline-copy.ts): a chapter opened once then opens offline.
 // The app's responses (pages, scripts, workers) get the cross-origin isolation headers, so a page opened on a host that
 // cannot send them still shares memory with its machines' workers from its second visit on.
 import { build, files, prerendered, version } from '$service-worker';

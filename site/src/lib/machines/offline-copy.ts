@@ -12,12 +12,21 @@ export function filesForOffline(manifest: VmManifest): string[] {
 	return ['manifest.json', ...Object.keys(manifest.files).filter((path) => !path.endsWith('.pack') && !bootOnly.has(path))];
 }
 
+/** Kept files of the image that this build no longer lists (another build's packs and chunks): room to give back. */
+export function staleFiles(keptUrls: readonly string[], vmUrl: string, manifest: VmManifest): string[] {
+	const listed = new Set(['manifest.json', ...Object.keys(manifest.files)]);
+	return keptUrls.filter((url) => url.startsWith(vmUrl) && !listed.has(url.slice(vmUrl.length)));
+}
+
 /**
- * Copies what is missing, oldest first; a copy of another build (its size differs from the manifest's) is replaced,
- * and the manifest always is. A failed download is skipped (the next visit tries again); a full storage stops the copy.
+ * Drops what another build left, then copies what is missing, in the manifest's order: a kept file whose size differs
+ * from the manifest's is replaced, and the manifest always is. A failed download is skipped (the next visit tries
+ * again); a full storage stops the copy.
  */
 export async function copyImageForOffline(vmUrl: string, manifest: VmManifest, cacheName: string, signal: AbortSignal): Promise<OfflineCopyResult> {
 	const cache = await caches.open(cacheName);
+	const kept = (await cache.keys()).map((request) => request.url);
+	for (const url of staleFiles(kept, vmUrl, manifest)) await cache.delete(url);
 	let files = 0;
 	for (const path of filesForOffline(manifest)) {
 		if (signal.aborted) return { state: 'stopped' };

@@ -131,6 +131,25 @@ describe('a chapter that starts from a swarm', () => {
 		await waitForTerminalText(page, 'manager', /services=0/, 120_000);
 	});
 
+	test('reset all puts the whole swarm back to the chapter’s start together: what was made since is gone, three nodes Ready', { timeout: 900_000 }, async () => {
+		await typeInto('manager', 'clear; docker network create -d overlay left-behind >/dev/null && echo made-$((6 * 7))');
+		await waitForTerminalText(page, 'manager', /made-42/, 120_000);
+		// Every state the chapter's preparation goes through, as the page shows it, so that a quick reset is not missed.
+		await page.evaluate(() => {
+			const lab = document.querySelector('[data-testid="lab"]')!;
+			const seen: string[] = [];
+			(window as unknown as { preparations: string[] }).preparations = seen;
+			new MutationObserver(() => seen.push(lab.getAttribute('data-preparation') ?? '')).observe(lab, { attributes: true, attributeFilter: ['data-preparation'] });
+		});
+		await page.getByTestId('reset-manager').click();
+		await page.getByTestId('reset-all-manager').click();
+		await expect.poll(() => page.evaluate(() => (window as unknown as { preparations: string[] }).preparations), { timeout: 300_000, interval: 500 }).toEqual(expect.arrayContaining(['resetting', 'ready']));
+		await chapterReady();
+		await threeReady();
+		await typeInto('manager', 'clear; echo networks=$(docker network ls -q -f name=left-behind | wc -l)');
+		await waitForTerminalText(page, 'manager', /networks=0/, 120_000);
+	});
+
 	test('run buttons alone, never Check, pass every command and capture checkpoint, each within 10 s of its command', { timeout: 2_400_000 }, async () => {
 		/** Clicks a command block's run button and waits for its last line to end at the prompt; returns when it did. */
 		async function runBlock(block: Locator) {

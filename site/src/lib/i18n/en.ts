@@ -305,6 +305,8 @@ export const en = {
 	'node.resetConfirm': 'Reset {node}? Everything done on it is lost.',
 	'node.resetYes': 'Reset',
 	'node.resetNo': 'Cancel',
+	'node.resetAll': 'Reset all machines',
+	'node.resetAllTitle': 'Put every machine back to this chapter’s start together, so that a swarm stays whole',
 	'node.resetFailed': 'The reset of {node} failed: {reason}',
 
 	'error.imageMissing': 'Machine image not found: {url} does not exist on this site. Build it with “npm run vm”, then reload the page.',

@@ -306,6 +306,8 @@ export const fr = {
 	'node.resetTitle': 'Remettre {node} dans son état enregistré : tout ce qui a été fait dessus est perdu',
 	'node.resetConfirm': 'Réinitialiser {node} ? Tout ce qui a été fait dessus sera perdu.',
 	'node.resetYes': 'Réinitialiser',
+	'node.resetAll': 'Réinitialiser toutes les machines',
+	'node.resetAllTitle': 'Remettre toutes les machines ensemble au début de ce chapitre, pour qu’un swarm reste entier',
 	'node.resetNo': 'Annuler',
 	'node.resetFailed': 'La réinitialisation de {node} a échoué : {reason}',
 

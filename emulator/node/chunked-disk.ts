@@ -36,6 +36,8 @@ export class ChunkedDisk {
 	private readonly cache = new Map<number, Uint8Array>();
 	private readonly pending = new Map<number, Promise<Uint8Array>>();
 	private readonly written = new Map<number, Uint8Array>();
+	/** Bumped by each restore: a read or write still waiting for a chunk then belongs to a machine that is gone. */
+	private generation = 0;
 
 	constructor(private readonly options: ChunkedDiskOptions) {
 		this.byteLength = options.size;
@@ -105,9 +107,11 @@ export class ChunkedDisk {
 
 	get(offset: number, length: number, done: (data: Uint8Array) => void) {
 		const indices = this.indices(offset, length);
+		const generation = this.generation;
 		Promise.all(indices.map((index) => this.chunk(index))).then(
-			(chunks) => done(this.assemble(offset, length, indices[0], chunks).slice()),
-			(error: Error) => this.options.onError?.(error),
+			// Data for a request made before a restore would land in the restored guest's memory: dropped.
+			(chunks) => generation === this.generation && done(this.assemble(offset, length, indices[0], chunks).slice()),
+			(error: Error) => generation === this.generation && this.options.onError?.(error),
 		);
 	}
 
@@ -119,7 +123,11 @@ export class ChunkedDisk {
 		const { chunkSize } = this.options;
 		const indices = this.indices(offset, data.length);
 		const first = indices[0];
+		const generation = this.generation;
 		Promise.all(indices.map((index) => this.chunk(index))).then((chunks) => {
+			// A write made before a restore must not change the restored disk: its filesystem would no longer match the
+			// restored memory (a node reset during a download ended with programs crashing, exit 139).
+			if (generation !== this.generation) return;
 			chunks.forEach((chunk, i) => {
 				const index = first + i;
 				const copy = this.written.get(index) ?? chunk.slice();
@@ -130,7 +138,7 @@ export class ChunkedDisk {
 				this.written.set(index, copy);
 			});
 			done();
-		}, (error: Error) => this.options.onError?.(error));
+		}, (error: Error) => generation === this.generation && this.options.onError?.(error));
 	}
 
 	get_buffer(done: (buffer?: ArrayBuffer) => void) {
@@ -142,6 +150,7 @@ export class ChunkedDisk {
 	}
 
 	set_state(state: [[number, Uint8Array][]]) {
+		this.generation++;
 		this.written.clear();
 		for (const [index, data] of state[0]) this.written.set(index, data);
 	}

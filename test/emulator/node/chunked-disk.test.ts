@@ -54,6 +54,25 @@ describe('ChunkedDisk', () => {
 	});
 });
 
+describe('ChunkedDisk across a restore', () => {
+	test('a write or a read still waiting for its chunk when the machine is restored changes nothing and answers no one', async () => {
+		let release: () => void = () => {};
+		const slow = new Promise<void>((resolve) => (release = resolve));
+		const chunked = new ChunkedDisk({ size: 4 * chunkSize, chunkSize, readChunk: async (index) => (await slow, chunkData(index)) });
+		const answered: string[] = [];
+		chunked.set(2, new Uint8Array([9, 9]), () => answered.push('write'));
+		chunked.get(8, 2, () => answered.push('read'));
+		chunked.set_state([[]]);
+		release();
+		await new Promise((resolve) => setTimeout(resolve, 10));
+		expect(answered).toEqual([]);
+		expect(chunked.get_state()).toEqual([[]]);
+		// The restored machine's own requests are served as usual.
+		const read = await new Promise<Uint8Array>((resolve) => chunked.get(2, 2, resolve));
+		expect(read).toEqual(new Uint8Array([1, 1]));
+	});
+});
+
 describe('chunkReader', () => {
 	test('keeps reading a chunk while its downloads fail for network reasons: the guest waits, it does not fail', async () => {
 		const asked: string[] = [];

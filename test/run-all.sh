@@ -18,17 +18,20 @@ stage() {
 	shift
 	local start=$SECONDS
 	local log="$logs/$((passed + failed)).log"
-	echo "::: $name"
+	# The load when a stage starts: a run slowed down by something else on the machine shows it here.
+	local load
+	load=$(cut -d' ' -f1-3 /proc/loadavg)
+	echo "::: $name (load $load)"
 	if "$@" 2>&1 | tee "$log"; then
 		passed=$((passed + 1))
 		echo "::: $name: ok in $((SECONDS - start)) s"
-		timings+=("ok      $((SECONDS - start)) s	$name")
+		timings+=("ok      $((SECONDS - start)) s	$name (load at start $load)")
 	else
 		failed=$((failed + 1))
 		failures+=("$name")
 		summaries+=("$log")
 		echo "::: $name: FAILED in $((SECONDS - start)) s"
-		timings+=("FAILED  $((SECONDS - start)) s	$name")
+		timings+=("FAILED  $((SECONDS - start)) s	$name (load at start $load)")
 	fi
 }
 
@@ -44,6 +47,9 @@ for i in "${!failures[@]}"; do
 	echo "::: why '${failures[$i]}' failed"
 	grep -E -A8 '^ *(FAIL|×|✗)|Error:|Caused by' "${summaries[$i]}" | head -n 60
 done
+# Each test file's time, from every stage's log: where a slow run lost its minutes.
+echo "::: test files"
+cat "$logs"/*.log | grep -E '^ *(✓|❯|×) \|[a-z]+\| .* [0-9]+ms$' || true
 printf '::: %s\n' "${timings[@]}"
 echo "stages: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

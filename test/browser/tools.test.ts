@@ -123,8 +123,9 @@ describe('packet inspector on a restored swarm', () => {
 		try {
 			await pingFromManager('sealed', ip);
 		} catch (error) {
-			const dump = await ask('manager', "ip xfrm policy | tr '\\n\\t' '  '; echo; ip xfrm state | grep -c spi; echo dump-done", /([\s\S]*dump-done)/, 60_000);
-			throw new Error(`${(error as Error).message}\n--- manager xfrm:\n${dump}`);
+			// The guest's load and dockerd's last words too: a run that missed swarmkit's deadlines shows why.
+			const dump = await ask('manager', "ip xfrm policy | tr '\\n\\t' '  '; echo; ip xfrm state | grep -c spi; cat /proc/loadavg; tail -n 4 /var/log/dockerd.log | cut -c1-160; echo dump-done", /([\s\S]*dump-done)/, 60_000);
+			throw new Error(`${(error as Error).message}\n--- manager xfrm, load, dockerd:\n${dump}`);
 		}
 		await expect.poll(() => shownCount(), { timeout: 30_000 }).toBeGreaterThanOrEqual(6);
 		for (const text of await rows().allTextContents()) expect(text).toMatch(/ESP spi 0x[0-9a-f]{8} seq \d+/);

@@ -131,9 +131,8 @@ export function sourceReader(source: VmSource, { onBytes = () => {}, onRetry = (
 			return data;
 		};
 	}
-	return async (path) => {
-		const reasons: string[] = [];
-		for (let attempt = 1; ; attempt++) {
+	return (path) =>
+		withRetries(path, onRetry, async () => {
 			let received = 0;
 			try {
 				return await fetchBytes(source.baseUrl + path, (bytes) => {
@@ -141,21 +140,37 @@ export function sourceReader(source: VmSource, { onBytes = () => {}, onRetry = (
 					onBytes(path, bytes);
 				});
 			} catch (error) {
+				// A failed try's bytes are taken back: the next one counts them again.
 				if (received) onBytes(path, -received);
-				const reason = (error as Error).message;
-				// A file the server does not have (404) will not appear by asking again.
-				if (error instanceof HttpError && !error.transient) throw error;
-				reasons.push(reason);
-				if (attempt === downloadAttempts) throw new DownloadFailed(path, reasons);
-				const waitMs = retryDelayMs(attempt);
-				onRetry({ file: path, attempt, attempts: downloadAttempts, reason, waitMs });
-				await new Promise((resolve) => setTimeout(resolve, waitMs));
+				throw error;
 			}
-		}
-	};
+		});
 }
 
-class HttpError extends Error {
+/**
+ * Runs one try of a download until one succeeds: a refusal that asking again cannot change (an `HttpError` that is
+ * not transient: a 404) is thrown at once; any other failure is reported and tried again after a growing wait, up
+ * to `downloadAttempts` tries, then `DownloadFailed` gives every reason.
+ */
+export async function withRetries<T>(file: string, onRetry: (retry: DownloadRetry) => void, tryOnce: () => Promise<T>): Promise<T> {
+	const reasons: string[] = [];
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await tryOnce();
+		} catch (error) {
+			if (error instanceof HttpError && !error.transient) throw error;
+			const reason = (error as Error).message;
+			reasons.push(reason);
+			if (attempt === downloadAttempts) throw new DownloadFailed(file, reasons);
+			const waitMs = retryDelayMs(attempt);
+			onRetry({ file, attempt, attempts: downloadAttempts, reason, waitMs });
+			await new Promise((resolve) => setTimeout(resolve, waitMs));
+		}
+	}
+}
+
+/** A server's answer that is not a success. */
+export class HttpError extends Error {
 	constructor(readonly status: number) {
 		super(`HTTP ${status}`);
 	}

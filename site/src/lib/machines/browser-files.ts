@@ -3,7 +3,7 @@ import wasmUrl from 'v86/build/v86.wasm?url';
 import type { VmFiles } from '$emulator/node/node.ts';
 import { packWorkers, type PackWorkerHandle } from '$emulator/node/pack-workers.ts';
 import { savedStateLoader } from '$emulator/node/saved-states.ts';
-import { downloadAttempts, parseManifest, readChecked, retryDelayMs, sourceReader, type DownloadRetry, type VmManifest } from '$emulator/node/vm-files.ts';
+import { DownloadFailed, HttpError, parseManifest, readChecked, sourceReader, withRetries, type DownloadRetry, type VmManifest } from '$emulator/node/vm-files.ts';
 import type { VmWorkerHandle, WorkerHandle } from '$emulator/node/vm-protocol.ts';
 import { machineCacheName } from './machine-cache.ts';
 import { MachinesError } from './problem.ts';
@@ -20,21 +20,16 @@ export function checkSupport() {
 /** The image's manifest; a network error or a server error is tried again as every image file is (vm-files.ts). */
 export async function fetchManifest(vmUrl: string, onRetry: (retry: DownloadRetry) => void = () => {}): Promise<VmManifest> {
 	const url = `${vmUrl}manifest.json`;
-	let response: Response | undefined;
-	for (let attempt = 1; !response; attempt++) {
-		let reason: string;
-		try {
-			response = await fetch(url, { cache: 'no-cache' });
-			if (response.status < 500) break;
-			reason = `HTTP ${response.status}`;
-		} catch (error) {
-			reason = (error as Error).message;
-		}
-		if (attempt === downloadAttempts) throw new MachinesError({ code: 'image-unreachable', reason });
-		response = undefined;
-		const waitMs = retryDelayMs(attempt);
-		onRetry({ file: 'manifest.json', attempt, attempts: downloadAttempts, reason, waitMs });
-		await new Promise((resolve) => setTimeout(resolve, waitMs));
+	let response: Response;
+	try {
+		// Only a server error is tried again here: a 404 or the site's HTML answered for it is read below.
+		response = await withRetries('manifest.json', onRetry, async () => {
+			const answer = await fetch(url, { cache: 'no-cache' });
+			if (answer.status >= 500) throw new HttpError(answer.status);
+			return answer;
+		});
+	} catch (error) {
+		throw new MachinesError({ code: 'image-unreachable', reason: error instanceof DownloadFailed ? error.reasons.at(-1)! : (error as Error).message });
 	}
 	// A single-page-app fallback answers 200 with the site's HTML for a missing file: that is a missing image too.
 	const html = response.headers.get('content-type')?.includes('text/html');

@@ -1,5 +1,6 @@
 // A cluster: N nodes restored from a saved start state, each plugged into one learning switch whose capture the grader reads.
 import { Node, type SavedMachine, type VmFiles } from '../node/node.ts';
+import type { HeartbeatOptions } from '../node/agent-heartbeat.ts';
 import type { StartState } from '../node/saved-states.ts';
 import { defaultNodes, type ClusterNodeSpec } from './nodes.ts';
 
@@ -20,6 +21,9 @@ export interface ClusterOptions {
 	log?: (line: string) => void;
 	/** Each node as soon as it exists (still restoring), e.g. to show its download progress. */
 	onNode?: (node: Node) => void;
+	/** Each ready node's agent is asked whether it still answers (Node.onAgent): the page tells a student whose
+	 * agent was lost to reset that node. */
+	heartbeat?: HeartbeatOptions;
 }
 
 export class ClusterError extends Error {}
@@ -122,7 +126,7 @@ export class Cluster {
 	}
 
 	private createNode(spec: ClusterNodeSpec): Node {
-		const node = Node.create(this.options.files, this.identityOf(spec), { clock: this.options.clock });
+		const node = Node.create(this.options.files, this.identityOf(spec), { clock: this.options.clock, heartbeat: this.options.heartbeat });
 		this.starting.add(node);
 		this.options.onNode?.(node);
 		return node;

@@ -90,7 +90,11 @@ export class AgentClient {
 		const body = this.body;
 		this.header = null;
 		this.body = new Uint8Array(0);
-		if (id === 'ready') return this.announceReady();
+		if (id === 'ready') {
+			// An agent started again after the last one died: what that one was asked will never be answered.
+			this.rejectPending("the node's agent restarted: the command was lost with the one before", 'unreachable');
+			return this.announceReady();
+		}
 		const pending = this.pending.get(Number(id));
 		if (!pending) return; // a late reply to a request that already timed out
 		this.pending.delete(Number(id));
@@ -128,13 +132,17 @@ export class AgentClient {
 
 	/** Reject every request in flight (the machine was reset or stopped: no answer will come). */
 	abandon(reason: string, code: AgentError['code']) {
+		this.rejectPending(reason, code);
+		this.headerBytes = [];
+		this.header = null;
+		this.body = new Uint8Array(0);
+	}
+
+	private rejectPending(reason: string, code: AgentError['code']) {
 		for (const [id, pending] of this.pending) {
 			clearTimeout(pending.timer);
 			pending.reject(new AgentError(reason, code));
 			this.pending.delete(id);
 		}
-		this.headerBytes = [];
-		this.header = null;
-		this.body = new Uint8Array(0);
 	}
 }

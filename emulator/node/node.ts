@@ -1,5 +1,6 @@
 // One Swarm node: a v86 machine in its own worker, its console, its agent and its NIC, behind one small API.
 import { AgentClient, AgentError, type ExecOptions, type ExecResult } from './agent-client.ts';
+import { AgentHeartbeat, type HeartbeatOptions } from './agent-heartbeat.ts';
 import { Events } from '../network/events.ts';
 import { identityScript, resumeScript, type NodeIdentity } from './identity.ts';
 import type { LoadedState, StartState } from './saved-states.ts';
@@ -56,6 +57,9 @@ export interface RestoreOptions {
 	timeouts?: Partial<ReplyTimeouts>;
 	/** Sees the node at once, so a caller can show its progress or destroy it before it is ready. */
 	attach?: (node: Node) => void;
+	/** Asks the ready node's agent whether it still answers (`onAgent`); off unless given (an image build saves
+	 * machines, which must not hold a question in flight). */
+	heartbeat?: HeartbeatOptions;
 }
 
 export type NodeStatus =
@@ -113,7 +117,8 @@ export class NodeConsole {
 export class Node {
 	readonly console: NodeConsole;
 	private readonly agent: AgentClient;
-	private readonly events = new Events<{ frame: Uint8Array; status: NodeStatus; network: DownloadRetry | undefined }>();
+	private readonly events = new Events<{ frame: Uint8Array; status: NodeStatus; network: DownloadRetry | undefined; agent: boolean }>();
+	private readonly heartbeat: AgentHeartbeat | undefined;
 	/** A download of this node's worker failed and has not succeeded since. */
 	private retrying = false;
 	/** Requests waiting for their reply, oldest first per reply type: the worker answers each kind in order. */
@@ -133,10 +138,13 @@ export class Node {
 		private readonly worker: VmWorkerHandle,
 		private readonly clock: () => number = Date.now,
 		timeouts: Partial<ReplyTimeouts> = {},
+		heartbeat?: HeartbeatOptions,
 	) {
 		this.timeouts = { ...defaultTimeouts, ...timeouts };
 		this.console = new NodeConsole((data) => worker.post({ type: 'console-in', data }));
 		this.agent = new AgentClient((data) => worker.post({ type: 'agent-in', data }));
+		// A heartbeat's question waits as long as the agent does: only a reset or a stop drops it.
+		if (heartbeat) this.heartbeat = new AgentHeartbeat(() => this.agent.exec(':', { timeoutMs: 86_400_000 }), (answering) => this.events.emit('agent', answering), heartbeat);
 		worker.onMessage((message) => this.handle(message));
 		worker.onError((error) => this.fail(error.message));
 	}
@@ -144,7 +152,7 @@ export class Node {
 	/** A node whose worker starts its machine at once, paused, while the saved state is still on its way:
 	 * `restoreFrom` then puts the state in. */
 	static create(files: VmFiles, identity: NodeIdentity, options: RestoreOptions = {}): Node {
-		const node = new Node(identity, files.spawn(), options.clock, options.timeouts);
+		const node = new Node(identity, files.spawn(), options.clock, options.timeouts, options.heartbeat);
 		options.attach?.(node);
 		node.started = node.start(files, false);
 		// Seen by whoever awaits restoreFrom; a failure before that must not go unhandled.
@@ -190,6 +198,14 @@ export class Node {
 	 */
 	onNetwork(listener: Listener<DownloadRetry | undefined>) {
 		return this.events.on('network', listener);
+	}
+
+	/**
+	 * With a heartbeat: `false` once the ready node's agent has left a question unanswered too long (its checks
+	 * cannot run; a reset brings it back), `true` when it answers again or the node starts a reset.
+	 */
+	onAgent(listener: Listener<boolean>) {
+		return this.events.on('agent', listener);
 	}
 
 	/** Frames the node's NIC sends onto the wire. */
@@ -331,6 +347,8 @@ export class Node {
 	}
 
 	private setStatus(status: NodeStatus) {
+		if (status.state === 'ready') this.heartbeat?.start();
+		else this.heartbeat?.stop();
 		this.currentStatus = status;
 		this.events.emit('status', status);
 	}

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Cluster } from '../../emulator/cluster/cluster.ts';
 import { defaultVmDir, localVmFiles } from '../../emulator/node/local-files.ts';
+import { agentHeartbeat } from '../../emulator/node/agent-heartbeat.ts';
 import type { Node, VmFiles } from '../../emulator/node/node.ts';
 import { parseStatesIndex, statesIndexPath } from '../../emulator/node/saved-states.ts';
 import { linkedImageCopy, requireImage, stripAnsi, waitFor } from './vm-fixture.ts';
 
 /** One node from the prepared `base` state, which receives its identity (as a sandbox's fourth and fifth nodes do). */
-const restoreOne = async (files: VmFiles, spec: { name: string; ip: string }) => Cluster.restore({ nodes: [spec], files, start: 'base' });
+const restoreOne = async (files: VmFiles, spec: { name: string; ip: string }) => Cluster.restore({ nodes: [spec], files, start: 'base', heartbeat: agentHeartbeat });
 
 describe('one node restored from the prepared base state', () => {
 	let cluster: Cluster;
@@ -66,6 +67,31 @@ describe('one node restored from the prepared base state', () => {
 	test('stdout, stderr and exit codes come back unmangled', async () => {
 		const result = await node.exec("printf 'a b\\n\\x1e c' ; echo 'é\"' >&2; exit 3");
 		expect(result).toMatchObject({ exit: 3, stdout: 'a b\n\x1e c', stderr: 'é"\n' });
+	});
+
+	test('an agent killed in the guest is started again: what it was running fails with the reason, the next command runs', async () => {
+		const running = node.exec('sleep 60');
+		// The command's own shell is one of the agent's processes: it dies with them, and its answer with it.
+		const killing = node.exec('pkill -9 -f swarmlab-agent');
+		for (const request of [running, killing]) await expect(request).rejects.toMatchObject({ code: 'unreachable', message: expect.stringContaining('agent restarted') });
+		expect((await node.exec('echo back')).stdout).toBe('back\n');
+	});
+
+	test('an agent stopped in the guest is reported lost within 12 s; a reset brings it back', async () => {
+		const changes: { answering: boolean; at: number }[] = [];
+		const unsubscribe = node.onAgent((answering) => changes.push({ answering, at: Date.now() }));
+		try {
+			const stoppedAt = Date.now();
+			void node.exec('pkill -STOP -f swarmlab-agent').catch(() => {});
+			await waitFor(() => changes.length > 0, 20_000, 'the heartbeat to find the agent lost');
+			expect(changes[0].answering).toBe(false);
+			expect(changes[0].at - stoppedAt).toBeLessThanOrEqual(12_500);
+			await node.reset();
+			expect(changes.map((change) => change.answering)).toEqual([false, true]);
+			expect((await node.exec('hostname')).stdout.trim()).toBe('manager');
+		} finally {
+			unsubscribe();
+		}
 	});
 
 	test('reset brings back a node whose dockerd was killed', async () => {

@@ -60,10 +60,20 @@ describe('the agent line protocol', () => {
 
 	test('the ready announcement and a guest-side timeout', async () => {
 		const { client, reply } = connectedClient();
-		const result = client.exec('sleep 100', { timeoutMs: 1000 });
 		client.receive(reply('ready', 0, ''));
 		await expect(client.announced).resolves.toBeUndefined();
+		const result = client.exec('sleep 100', { timeoutMs: 1000 });
 		client.receive(reply(1, 'timeout', ''));
-		await expect(result).rejects.toBeInstanceOf(AgentError);
+		await expect(result).rejects.toMatchObject({ code: 'timeout', message: expect.stringMatching(/^command timed out after \d+ ms$/) });
+	});
+
+	test('an agent that announces itself again was started anew: what the old one ran fails at once, the new one answers', async () => {
+		const { client, reply } = connectedClient();
+		const lost = [client.exec('sleep 100'), client.exec('docker ps')];
+		client.receive(reply('ready', 0, ''));
+		for (const request of lost) await expect(request).rejects.toMatchObject({ code: 'unreachable', message: expect.stringContaining('agent restarted') });
+		const next = client.exec('echo back');
+		client.receive(reply(3, 0, 'back\n'));
+		await expect(next).resolves.toMatchObject({ exit: 0, stdout: 'back\n' });
 	});
 });

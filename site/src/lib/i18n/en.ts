@@ -308,6 +308,7 @@ export const en = {
 	'node.resetAll': 'Reset all machines',
 	'node.resetAllTitle': 'Put every machine back to this chapter’s start together, so that a swarm stays whole',
 	'node.resetFailed': 'The reset of {node} failed: {reason}',
+	'node.agentLost': '{node} no longer answers the page: its checkpoints and the swarm map cannot read it (something on the machine stopped the program that answers, swarmlab-agent). Your terminal may still work. Reset this node to bring it back.',
 
 	'error.imageMissing': 'Machine image not found: {url} does not exist on this site. Build it with “npm run vm”, then reload the page.',
 	'error.imageInvalid': 'The machine image is unreadable: {reason}',

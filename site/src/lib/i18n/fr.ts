@@ -310,6 +310,7 @@ export const fr = {
 	'node.resetAllTitle': 'Remettre toutes les machines ensemble au début de ce chapitre, pour qu’un swarm reste entier',
 	'node.resetNo': 'Annuler',
 	'node.resetFailed': 'La réinitialisation de {node} a échoué : {reason}',
+	'node.agentLost': '{node} ne répond plus à la page : ses points de contrôle et la carte du swarm ne peuvent plus la lire (quelque chose sur la machine a arrêté le programme qui répond, swarmlab-agent). Votre terminal fonctionne peut-être encore. Réinitialisez ce nœud pour la retrouver.',
 
 	'error.imageMissing': 'Image des machines introuvable : {url} n’existe pas sur ce site. Construisez-la avec « npm run vm », puis rechargez la page.',
 	'error.imageInvalid': 'L’image des machines est illisible : {reason}',

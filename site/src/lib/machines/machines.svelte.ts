@@ -47,6 +47,8 @@ class Machines {
 	memoryMB = $state<number | undefined>(undefined);
 	/** The last download that failed and is being tried again, until bytes arrive again: the page says the network is lost. */
 	network = $state.raw<DownloadRetry | undefined>(undefined);
+	/** Nodes whose agent stopped answering (Node.onAgent): the page offers to reset them. */
+	agentLost = $state<Record<string, boolean>>({});
 	/** The background copy of the image that lets these machines start offline next time (offline-copy.ts). */
 	offline = $state<'idle' | 'copying' | OfflineCopyResult['state']>('idle');
 
@@ -174,6 +176,8 @@ class Machines {
 				const node = cluster.node(name);
 				this.statuses[name] = this.view(node.status);
 				this.unsubscribers.push(node.onStatus((status) => (this.statuses[name] = this.view(status))));
+				this.agentLost[name] = false;
+				this.unsubscribers.push(node.onAgent((answering) => (this.agentLost[name] = !answering)));
 				this.commandsEnded[name] = 0;
 				this.unsubscribers.push(node.console.onCommandEnd(() => (this.commandsEnded[name] += 1)));
 			}

@@ -1,5 +1,6 @@
 // Loaded lazily by the page: restores the emulator's Cluster from the browser's files, with real download progress.
 import { Cluster, type ClusterNodeSpec } from '$emulator/cluster/cluster.ts';
+import { agentHeartbeat } from '$emulator/node/agent-heartbeat.ts';
 import { parseStatesIndex, stateDownloadBytes, statesFor, statesIndexPath, type StartState } from '$emulator/node/saved-states.ts';
 import { readChecked, sourceReader, type DownloadRetry, type VmManifest } from '$emulator/node/vm-files.ts';
 import { browserVmFiles, checkSupport, fetchManifest } from './browser-files.ts';
@@ -48,5 +49,6 @@ export async function startCluster({ nodes, start, vmUrl, onManifest, onBytes, o
 		onRetry,
 	);
 	// Each node's own downloads (its disk's chunks, read while its guest runs) are watched from the start.
-	return Cluster.restore({ nodes, files, start, onNode: (node) => node.onNetwork(onNetwork) });
+	// Each node's agent is asked every few seconds whether it still answers: a lost one is shown with a way back.
+	return Cluster.restore({ nodes, files, start, heartbeat: agentHeartbeat, onNode: (node) => node.onNetwork(onNetwork) });
 }

@@ -22,7 +22,7 @@ export class AgentError extends Error {
 }
 
 /** A day: longer than any lab command, short enough for setTimeout (which overflows past 2^31 - 1 ms). */
-const maxTimeoutMs = 86_400_000;
+export const maxTimeoutMs = 86_400_000;
 const RECORD_START = 0x1e;
 const NEWLINE = 0x0a;
 const encoder = new TextEncoder();

@@ -1,5 +1,5 @@
 // One Swarm node: a v86 machine in its own worker, its console, its agent and its NIC, behind one small API.
-import { AgentClient, AgentError, type ExecOptions, type ExecResult } from './agent-client.ts';
+import { AgentClient, AgentError, maxTimeoutMs, type ExecOptions, type ExecResult } from './agent-client.ts';
 import { AgentHeartbeat, type HeartbeatOptions } from './agent-heartbeat.ts';
 import { Events } from '../network/events.ts';
 import { identityScript, resumeScript, type NodeIdentity } from './identity.ts';
@@ -144,7 +144,7 @@ export class Node {
 		this.console = new NodeConsole((data) => worker.post({ type: 'console-in', data }));
 		this.agent = new AgentClient((data) => worker.post({ type: 'agent-in', data }));
 		// A heartbeat's question waits as long as the agent does: only a reset or a stop drops it.
-		if (heartbeat) this.heartbeat = new AgentHeartbeat(() => this.agent.exec(':', { timeoutMs: 86_400_000 }), (answering) => this.events.emit('agent', answering), heartbeat);
+		if (heartbeat) this.heartbeat = new AgentHeartbeat(() => this.agent.exec(':', { timeoutMs: maxTimeoutMs }), (answering) => this.events.emit('agent', answering), heartbeat);
 		worker.onMessage((message) => this.handle(message));
 		worker.onError((error) => this.fail(error.message));
 	}

@@ -41,7 +41,7 @@ const byName = (debs: DebPackage[], name: string) => {
 	return deb;
 };
 
-async function buildBase(debs: DebPackage[], out: string): Promise<{ kernel: string; images: string[] }> {
+async function buildBase(debs: DebPackage[], out: string): Promise<{ kernel: string; chunks: string[] }> {
 	const work = cacheDir('work');
 	const kernel = await stage('kernel and modules', () => unpackKernel(debs.find((d) => /^linux-image-\d/.test(d.name))!.file, join(work, 'kernel')));
 	const rootfs = join(work, 'rootfs');
@@ -65,20 +65,19 @@ async function buildBase(debs: DebPackage[], out: string): Promise<{ kernel: str
 		const init = readFileSync(join(guestDir, 'initramfs-init'));
 		writeFileSync(join(out, vmFileNames.initrd), buildInitramfs(kernel, moduleClosure(kernel, initramfsModules), busybox, init));
 	});
-	await stage('root disk', () => {
+	const chunks = await stage('root disk', () => {
 		const image = join(work, 'rootfs.ext4');
 		makeExt4(rootfs, image);
-		chunkImage(image, out);
+		const files = chunkImage(image, out);
 		rmSync(image);
+		return files;
 	});
-	return { kernel: kernel.version, images: ['busybox', 'nginx'] };
+	return { kernel: kernel.version, chunks };
 }
 
-function manifestFor(dir: string, buildKey: string, debs: DebPackage[], kernel: string): VmManifest {
-	const files = listFiles(dir);
-	const chunks = Object.keys(files).filter((path) => path.startsWith('disk/')).length;
+function manifestFor(dir: string, buildKey: string, debs: DebPackage[], kernel: string, chunks: string[]): VmManifest {
 	return {
-		version: 1,
+		version: 2,
 		buildKey,
 		v86: v86Version,
 		memoryMB,
@@ -86,8 +85,8 @@ function manifestFor(dir: string, buildKey: string, debs: DebPackage[], kernel: 
 		kernel,
 		packages: debs.map(({ name, version }) => ({ name, version })),
 		images: ['busybox', 'nginx'],
-		disk: { size: chunks * diskChunkSize, chunkSize: diskChunkSize, chunks },
-		files,
+		disk: { size: chunks.length * diskChunkSize, chunkSize: diskChunkSize, chunks },
+		files: listFiles(dir),
 	};
 }
 
@@ -106,8 +105,8 @@ async function main() {
 	if (!isDone(base)) {
 		rmSync(base, { recursive: true, force: true });
 		mkdirSync(base, { recursive: true });
-		const { kernel } = await buildBase(debs, base);
-		writeFileSync(join(base, 'manifest.json'), JSON.stringify(manifestFor(base, baseKey, debs, kernel), null, 1));
+		const { kernel, chunks } = await buildBase(debs, base);
+		writeFileSync(join(base, 'manifest.json'), JSON.stringify(manifestFor(base, baseKey, debs, kernel, chunks), null, 1));
 		writeFileSync(join(base, '.done'), '');
 	}
 	const baseManifest: VmManifest = JSON.parse(readFileSync(join(base, 'manifest.json'), 'utf8'));
@@ -141,7 +140,7 @@ async function main() {
 			rmSync(vmDir, { recursive: true, force: true });
 			cpSync(base, vmDir, { recursive: true, filter: (src) => !src.endsWith('.done') && !src.endsWith('manifest.json') });
 			cpSync(join(states, 'states'), join(vmDir, 'states'), { recursive: true });
-			writeFileSync(current, JSON.stringify(manifestFor(vmDir, buildKey, debs, baseManifest.kernel), null, 1));
+			writeFileSync(current, JSON.stringify(manifestFor(vmDir, buildKey, debs, baseManifest.kernel, baseManifest.disk.chunks), null, 1));
 		});
 	}
 	const manifest: VmManifest = JSON.parse(readFileSync(current, 'utf8'));

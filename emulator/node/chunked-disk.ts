@@ -1,6 +1,6 @@
 // A read-mostly disk for v86 made of gzip chunks fetched on demand; writes stay in memory and in saved states.
 import { gunzip } from './inflate.ts';
-import { DownloadFailed, vmFileNames, type ReadVmFile } from './vm-files.ts';
+import { DownloadFailed, type ReadVmFile } from './vm-files.ts';
 
 export interface ChunkedDiskOptions {
 	size: number;
@@ -16,11 +16,11 @@ export interface ChunkedDiskOptions {
  * reported (the page says the network is lost). Only a chunk the server does not have, or one that fails its check,
  * fails the read.
  */
-export function chunkReader(read: ReadVmFile) {
+export function chunkReader(read: ReadVmFile, chunkFiles: readonly string[]) {
 	return async (index: number) => {
 		for (;;) {
 			try {
-				return gunzip(await read(vmFileNames.diskChunk(index)));
+				return gunzip(await read(chunkFiles[index]));
 			} catch (error) {
 				if (!(error instanceof DownloadFailed)) throw error;
 			}

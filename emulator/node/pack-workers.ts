@@ -21,6 +21,8 @@ export type PackReply =
 	| { type: 'bytes'; id: number; bytes: number }
 	| { type: 'retrying'; id: number; retry: DownloadRetry }
 	| { type: 'filled'; id: number; data?: ArrayBuffer }
+	/** The pack was read but the browser had no room to keep it: it will be downloaded again next time. */
+	| { type: 'storage-full'; id: number }
 	| { type: 'failed'; id: number; file: string; reason: string };
 
 export type PackWorkerHandle = WorkerHandle<PackReply, PackJob>;
@@ -36,13 +38,17 @@ const packCache = {
 		const response = await caches.match(url, { cacheName }).catch(() => undefined);
 		return response?.ok ? new Uint8Array(await response.arrayBuffer()) : undefined;
 	},
-	/** Storing may fail (storage full, private mode): the pack is then downloaded again next time. */
-	async keep(cacheName: string, url: string, data: Uint8Array): Promise<void> {
-		if (typeof caches === 'undefined') return;
-		await caches
+	/** Storing may fail (storage full, private mode): the pack is then downloaded again next time. Resolves to
+	 * whether it failed for lack of room, the one failure the student can do something about. */
+	async keep(cacheName: string, url: string, data: Uint8Array): Promise<{ full: boolean }> {
+		if (typeof caches === 'undefined') return { full: false };
+		return caches
 			.open(cacheName)
 			.then((cache) => cache.put(url, new Response(data as BodyInit)))
-			.catch(() => {});
+			.then(
+				() => ({ full: false }),
+				(error: DOMException) => ({ full: error?.name === 'QuotaExceededError' }),
+			);
 	},
 	async forget(cacheName: string, url: string): Promise<void> {
 		await caches.open(cacheName).then((cache) => cache.delete(url));
@@ -68,7 +74,6 @@ export async function runPackJob(job: PackJob, reply: (message: PackReply, trans
 	};
 	const download = sourceReader({ kind: 'http', baseUrl: job.baseUrl }, { onBytes: (_path, bytes) => received(bytes), onRetry: (retry) => reply({ type: 'retrying', id: job.id, retry }) });
 	const listed = { files: { [job.file]: job.entry } };
-	let keeping: Promise<void> | undefined;
 	const readPack = async (path: string) => {
 		const url = job.baseUrl + path;
 		const cacheName = job.cacheName;
@@ -83,7 +88,8 @@ export async function runPackJob(job: PackJob, reply: (message: PackReply, trans
 			await packCache.forget(cacheName, url);
 		}
 		const data = await readChecked(download, listed, path);
-		keeping = packCache.keep(cacheName, url, data);
+		// Stored beside the inflating, not before it.
+		void packCache.keep(cacheName, url, data).then(({ full }) => full && reply({ type: 'storage-full', id: job.id }));
 		return data;
 	};
 	try {
@@ -116,6 +122,8 @@ export function packWorkers(options: {
 	onBytes: (bytes: number) => void;
 	/** A pack's download failed and is tried again. */
 	onRetry?: (retry: DownloadRetry) => void;
+	/** A pack could not be kept in Cache Storage for lack of room (told after the pack itself, once per pack). */
+	onStorageFull?: () => void;
 }): PackFiller {
 	interface Pending {
 		job: PackJob;
@@ -137,6 +145,7 @@ export function packWorkers(options: {
 	};
 	for (const worker of workers) {
 		worker.handle.onMessage((message) => {
+			if (message.type === 'storage-full') return options.onStorageFull?.();
 			const pending = worker.running.get(message.id);
 			if (!pending) return;
 			if (message.type === 'bytes') return options.onBytes(message.bytes);

@@ -7,7 +7,7 @@ export interface FileEntry {
 }
 
 export interface VmManifest {
-	version: 1;
+	version: 2;
 	buildKey: string;
 	v86: string;
 	memoryMB: number;
@@ -15,7 +15,8 @@ export interface VmManifest {
 	kernel: string;
 	packages: { name: string; version: string }[];
 	images: string[];
-	disk: { size: number; chunkSize: number; chunks: number };
+	/** `chunks`: each chunk's file in disk order, named by its content (identical chunks share one). */
+	disk: { size: number; chunkSize: number; chunks: string[] };
 	/** Every file under static/vm/ except the manifest, by path relative to it. */
 	files: Record<string, FileEntry>;
 }
@@ -25,8 +26,6 @@ export const vmFileNames = {
 	vgaBios: 'vgabios-stdvga.bin',
 	kernel: 'vmlinuz',
 	initrd: 'initrd.gz',
-	// gzip data under a neutral name: static servers label `*.gz` Content-Encoding: gzip and browsers would inflate it.
-	diskChunk: (index: number) => `disk/${index}.chunk`,
 } as const;
 
 /** Reads one file of the image by its path relative to static/vm/. */
@@ -73,7 +72,7 @@ export function parseManifest(text: string): VmManifest {
 	} catch (error) {
 		throw new VmFileError('manifest.json', `is not valid JSON (${(error as Error).message})`);
 	}
-	if (manifest.version !== 1 || !manifest.files || !manifest.disk) throw new VmFileError('manifest.json', 'has an unknown format');
+	if (manifest.version !== 2 || !manifest.files || !Array.isArray(manifest.disk?.chunks)) throw new VmFileError('manifest.json', 'has an unknown format (rebuild with `npm run vm`)');
 	return manifest;
 }
 

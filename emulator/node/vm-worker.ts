@@ -65,8 +65,9 @@ async function main() {
 		const buffer = (data: Uint8Array) => ({ buffer: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer });
 		const [bios, vgaBios] = await Promise.all([load(vmFileNames.bios), load(vmFileNames.vgaBios)]);
 		const disk = new ChunkedDisk({
-			...manifest.disk,
-			readChunk: chunkReader(load),
+			size: manifest.disk.size,
+			chunkSize: manifest.disk.chunkSize,
+			readChunk: chunkReader(load, manifest.disk.chunks),
 			onError: (error) => fail(new VmFileError('disk', error.message)),
 		});
 		// A machine to restore starts paused and waits for its state.

@@ -19,12 +19,17 @@ export interface SiteServerOptions {
 	isolation?: boolean;
 }
 
+/** The image's disk chunks and saved-state packs (emulator/image/disk.ts, state-packs.ts). */
+const contentNamed = /\/vm\/(disk\/[0-9a-f]{16}\.chunk|states\/[0-9a-f]{16}\.pack)$/;
+
 export function siteServer(dir: string, { observe, isolation = true }: SiteServerOptions = {}): Server {
 	const files = sirv(dir, {
 		dev: false,
 		etag: true,
-		setHeaders: (res: ServerResponse) => {
+		setHeaders: (res: ServerResponse, pathname: string) => {
 			if (isolation) for (const [name, value] of Object.entries(isolationHeaders)) res.setHeader(name, value);
+			// Named by their content: a browser may keep them without asking again.
+			if (contentNamed.test(pathname)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
 		},
 	});
 	return createServer((req, res) => {

@@ -2,9 +2,11 @@
 /// <reference no-default-lib="true"/>
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
-// Offline: the app is cached when installed; machine files are cached as they are fetched (network first, so a
-// rebuilt image is never mixed with an old one while online), except the saved states' packs: named by their content,
-// they are kept in the same cache by the workers that read them (emulator/node/pack-workers.ts), and pass through here.
+// Offline: the app is cached when installed; machine files are cached as they are fetched. The disk's chunks are named
+// by their content, so a kept one is served without asking the network; the few files with fixed names (manifest,
+// BIOS, kernel) go to the network first, so a rebuilt image is never mixed with an old one while online. The saved
+// states' packs, also named by their content, are kept in the same cache by the workers that read them
+// (emulator/node/pack-workers.ts), and pass through here.
 // The page also copies the whole image into that cache once its machines run, and drops what another build left
 // there (site/src/lib/machines/offline-copy.ts): a chapter opened once then opens offline.
 // The app's responses (pages, scripts, workers) get the cross-origin isolation headers, so a page opened on a host that
@@ -42,6 +44,11 @@ async function networkFirst(request: Request, cacheName: string, keep: (storing:
 	}
 }
 
+/** A file named by its content never changes: the kept copy, else the network's (kept for next time). */
+async function cacheFirst(request: Request, cacheName: string, keep: (storing: Promise<void>) => void): Promise<Response> {
+	return (await caches.match(request, { cacheName })) ?? networkFirst(request, cacheName, keep);
+}
+
 /** Documents and workers need the headers; the machine files (hundreds of MB) are not wrapped and go through untouched. */
 function isolated(response: Response): Response {
 	if (response.type === 'opaque' || response.headers.has('Cross-Origin-Embedder-Policy')) return response;
@@ -55,6 +62,7 @@ sw.addEventListener('fetch', (event) => {
 	if (event.request.method !== 'GET' || url.origin !== sw.location.origin) return;
 	if (url.pathname.endsWith('.pack')) return;
 	const keep = (storing: Promise<void>) => event.waitUntil(storing);
+	if (url.pathname.includes('/vm/disk/')) return event.respondWith(cacheFirst(event.request, machineCache, keep));
 	if (url.pathname.includes('/vm/')) return event.respondWith(networkFirst(event.request, machineCache, keep));
 	event.respondWith(caches.match(event.request).then((cached) => cached ?? networkFirst(event.request, appCache, keep)).then(isolated));
 });

@@ -103,7 +103,7 @@ export const en = {
 	'machines.idle': 'The machines are not started.',
 	'machines.networkRetrying': 'Network lost: downloading the machines’ files again (try {attempt} of {attempts} failed: {reason}). Your work is kept; the machines wait meanwhile.',
 	'machines.offlineReady': 'Saved in this browser: these machines also start offline.',
-	'machines.storageFull': 'This browser has no room left to keep the machines for offline use. They work as usual while online.',
+	'machines.storageFull': 'This browser has no room left to keep the machines. They work as usual now, but the next visit downloads them again, and they cannot open offline. Freeing space for this site in the browser’s settings fixes it.',
 	'machines.copyHint': 'Select text to copy it with Ctrl+C (⌘C); paste with Ctrl+V (⌘V).',
 
 	'wire.open': 'Wire',

@@ -105,7 +105,7 @@ export const fr = {
 	'machines.idle': 'Les machines ne sont pas démarrées.',
 	'machines.networkRetrying': 'Réseau perdu : nouveau téléchargement des fichiers des machines (l’essai {attempt} sur {attempts} a échoué : {reason}). Votre travail est conservé ; les machines patientent jusque-là.',
 	'machines.offlineReady': 'Enregistrées dans ce navigateur : ces machines démarrent aussi hors ligne.',
-	'machines.storageFull': 'Ce navigateur n’a plus de place pour garder les machines hors ligne. Elles marchent comme d’habitude en ligne.',
+	'machines.storageFull': 'Ce navigateur n’a plus de place pour garder les machines. Elles marchent normalement maintenant, mais la prochaine visite les téléchargera de nouveau et elles ne pourront pas s’ouvrir hors ligne. Libérer de la place pour ce site dans les réglages du navigateur règle le problème.',
 	'machines.copyHint': 'Sélectionnez du texte pour le copier avec Ctrl+C (⌘C) ; collez avec Ctrl+V (⌘V).',
 
 	'wire.open': 'Le fil',

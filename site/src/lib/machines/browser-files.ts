@@ -88,9 +88,15 @@ function compiledV86(url: string): Promise<WebAssembly.Module> {
 
 /**
  * `onBytes` sees the saved states' bytes as they arrive: one download for all nodes, drawn as each node's progress;
- * `onRetry` each of those downloads that failed and is tried again.
+ * `onRetry` each of those downloads that failed and is tried again, `onStorageFull` a state the browser had no room to keep.
  */
-export function browserVmFiles(vmUrl: string, manifest: VmManifest, onBytes: (bytes: number) => void, onRetry: (retry: DownloadRetry) => void): VmFiles {
+export function browserVmFiles(
+	vmUrl: string,
+	manifest: VmManifest,
+	onBytes: (bytes: number) => void,
+	onRetry: (retry: DownloadRetry) => void,
+	onStorageFull?: () => void,
+): VmFiles {
 	const source = { kind: 'http', baseUrl: vmUrl } as const;
 	const read = sourceReader(source, { onBytes: (_path, bytes) => onBytes(bytes), onRetry });
 	return {
@@ -98,7 +104,7 @@ export function browserVmFiles(vmUrl: string, manifest: VmManifest, onBytes: (by
 		source,
 		loadState: savedStateLoader(
 			(path) => readChecked(read, manifest, path),
-			() => packWorkers({ spawn: spawnPackWorker, count: Math.min(navigator.hardwareConcurrency || 2, 4), baseUrl: vmUrl, cacheName: machineCacheName, files: manifest.files, onBytes, onRetry }),
+			() => packWorkers({ spawn: spawnPackWorker, count: Math.min(navigator.hardwareConcurrency || 2, 4), baseUrl: vmUrl, cacheName: machineCacheName, files: manifest.files, onBytes, onRetry, onStorageFull }),
 		),
 		wasm: () => compiledV86(new URL(wasmUrl, location.href).href),
 		// A page cannot keep V8 on its baseline compiler: v86's interpreter alone is faster (emulator/node/node.ts).

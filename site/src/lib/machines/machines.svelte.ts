@@ -157,6 +157,9 @@ class Machines {
 				onNetwork: (retry) => {
 					if (current()) this.network = retry;
 				},
+				onStorageFull: () => {
+					if (current()) this.offline = 'storage-full';
+				},
 				onBytes: (bytes) => {
 					if (!current()) return;
 					// One download serves every node; once it is complete the nodes restore. Drawn per whole percent:
@@ -200,7 +203,8 @@ class Machines {
 	/** Once the machines run, the rest of their image goes to Cache Storage, unless the student asked to save data. */
 	private copyForOffline(vmUrl: string, manifest: VmManifest) {
 		const saveData = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData;
-		if (saveData || typeof caches === 'undefined') return;
+		// With no room for the saved state, there is none for the rest of the image either; the notice stays.
+		if (saveData || typeof caches === 'undefined' || this.offline === 'storage-full') return;
 		const controller = new AbortController();
 		this.unsubscribers.push(() => controller.abort());
 		this.offline = 'copying';

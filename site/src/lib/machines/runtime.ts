@@ -16,11 +16,13 @@ export interface StartOptions {
 	onBytes?: (bytes: number) => void;
 	/** A download failed and is tried again (the page's or a node's own), or `undefined`: bytes arrive again. */
 	onNetwork?: (retry: DownloadRetry | undefined) => void;
+	/** The browser had no room to keep a saved state for the next visit. */
+	onStorageFull?: () => void;
 }
 
 export type { Cluster, ClusterNodeSpec, StartState };
 
-export async function startCluster({ nodes, start, vmUrl, onManifest, onBytes, onNetwork = () => {} }: StartOptions): Promise<Cluster> {
+export async function startCluster({ nodes, start, vmUrl, onManifest, onBytes, onNetwork = () => {}, onStorageFull }: StartOptions): Promise<Cluster> {
 	checkSupport();
 	let retrying = false;
 	const onRetry = (retry: DownloadRetry) => {
@@ -47,6 +49,7 @@ export async function startCluster({ nodes, start, vmUrl, onManifest, onBytes, o
 			onBytes?.((received += bytes));
 		},
 		onRetry,
+		onStorageFull,
 	);
 	// Each node's own downloads (its disk's chunks, read while its guest runs) are watched from the start.
 	// Each node's agent is asked every few seconds whether it still answers: a lost one is shown with a way back.

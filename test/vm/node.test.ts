@@ -32,6 +32,11 @@ describe('one node restored from the prepared base state', () => {
 		expect(rest).toEqual(['crun', 'overlay2', '2', 'inactive']);
 	});
 
+	test('every module the image ships is loaded at boot, and the kernel runs no modprobe afterwards', async () => {
+		const result = await node.exec("lsmod | grep -c -E '^(vxlan|xt_bpf|xt_policy|esp4|ip_vs) '; printf '[%s]' \"$(cat /proc/sys/kernel/modprobe)\"");
+		expect(result.stdout).toBe('5\n[]');
+	});
+
 	test('the node has the identity it was given', async () => {
 		const result = await node.exec('hostname; ip -4 -o addr show eth0; cat /sys/class/net/eth0/address');
 		expect(result.stdout).toContain('manager');

@@ -26,10 +26,11 @@ test('one image request in five fails: the nodes reach their prompts and the swa
 	await page.goto(`${site.url}en/labs/form-swarm/`);
 	await showAllTerminals(page);
 	for (const node of ['manager', 'worker1', 'worker2']) await waitForTerminalText(page, node, new RegExp(`root@${node}:~#`), 900_000);
-	// Saved-state packs and disk chunks both met failures, and none of them stopped a machine.
-	expect(site.failed.length).toBeGreaterThan(5);
+	// Saved-state packs and disk chunks both met failures, and none of them stopped a machine. Chunks named by their
+	// content are asked for once for all three nodes, so fewer than before come before the prompts: the rest of the
+	// image, copied in the background for offline use, meets the failures that are still to come.
 	expect(site.failed.some((path) => path.includes('/states/'))).toBe(true);
-	expect(site.failed.some((path) => path.includes('/disk/'))).toBe(true);
+	await expect.poll(() => site.failed.some((path) => path.includes('/disk/')), { timeout: 300_000, interval: 1000 }).toBe(true);
 	await page.locator('figure.command[data-node="manager"]').filter({ hasText: 'docker swarm init' }).first().locator('button.run').click();
 	await expect.poll(() => page.getByTestId('checkpoint-swarm-initialized').getAttribute('data-status'), { timeout: 300_000, interval: 1000 }).toBe('passed');
 	expect(await page.getByTestId('machines-problem').count()).toBe(0);

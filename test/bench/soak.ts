@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
 import { agentHeartbeat } from '../../emulator/node/agent-heartbeat.ts';
 import { localVmFiles } from '../../emulator/node/local-files.ts';
-import type { Node } from '../../emulator/node/node.ts';
+import type { Exec } from '../../labs/engine/types.ts';
+import { probeOf, waitFor, type WaitCondition } from '../../labs/engine/wait.ts';
 import { sh } from '../vm/swarm-commands.ts';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '120' }, json: { type: 'boolean', default: false } } });
@@ -30,38 +31,26 @@ async function guestAvailableMB(cluster: Cluster) {
 	return available;
 }
 
-/** Runs `script` on `node` until it prints `expected` (a regular expression), for `timeoutMs` at most. */
-async function until(node: Node, script: string, expected: RegExp, timeoutMs: number) {
-	const deadline = Date.now() + timeoutMs;
-	let last = '';
-	while (Date.now() < deadline) {
-		const result = await node.exec(script, { timeoutMs: 120_000 }).catch((error: Error) => {
-			throw new Error(`${node.name}$ ${script}: ${error.message}`);
-		});
-		last = result.stdout.trim();
-		if (result.exit === 0 && expected.test(last)) return;
-		await new Promise((resolve) => setTimeout(resolve, 2000));
-	}
-	throw new Error(`${node.name}: \`${script}\` did not print ${expected} within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
-}
-
 /** One round of a student's work; throws at the first step that fails, naming it. */
 async function round(cluster: Cluster, n: number) {
 	// Names of their own each round, as a student's would be: a removal still settling never meets the next creation.
 	const net = `soak-net-${n}`;
 	const web = `soak-web-${n}`;
-	const [manager, worker1, worker2] = defaultNodes.map((spec) => cluster.node(spec.name));
+	const [manager] = defaultNodes.map((spec) => cluster.node(spec.name));
+	// The chapters' own wait (labs/engine/wait.ts): asked again every 2 s, and a failure says what it last saw.
+	const exec: Exec = (node, command, options) => cluster.node(node).exec(command, options);
+	const until = (node: string, condition: WaitCondition, timeoutMs: number) => waitFor(node, probeOf(condition), exec, timeoutMs);
 	await sh(manager, `docker network create -d overlay --attachable ${net} >/dev/null`);
 	await sh(manager, `docker service create -d --quiet --name ${web} --replicas 3 --network ${net} -p 8080:80 --no-resolve-image nginx >/dev/null`);
-	await until(manager, `docker service ls -f name=${web} --format '{{.Replicas}}'`, /^3\/3$/, 300_000);
-	await until(worker1, 'curl -s --max-time 10 http://10.0.3.62:8080/ | grep -c "Served by"', /^[1-9]/, 120_000);
+	await until('manager', { service: web, replicas: 3 }, 300_000);
+	await until('worker1', { run: 'curl -s --max-time 10 http://10.0.3.62:8080/ | grep -c "Served by"', stdout: '^[1-9]' }, 120_000);
 	const vxlanBefore = cluster.capture.count({ proto: 'udp', udpPort: 4789 });
 	// Every task by its own address (a ping to the service's virtual IP is answered on the node itself).
 	const pingTasks = `ips=$(nslookup tasks.${web} | grep "^Address" | grep -v ":53" | grep -o "[0-9.]*$"); [ -n "$ips" ] || exit 1; for ip in $ips; do ping -c 2 -W 5 $ip >/dev/null || exit 1; done; echo reached`;
-	await until(worker2, `docker run --rm --network ${net} busybox sh -c '${pingTasks}'`, /^reached$/, 180_000);
+	await until('worker2', { run: `docker run --rm --network ${net} busybox sh -c '${pingTasks}'`, stdout: '^reached$' }, 180_000);
 	if (cluster.capture.count({ proto: 'udp', udpPort: 4789 }) <= vxlanBefore) throw new Error('no VXLAN frame crossed the switch during the overlay ping');
 	await sh(manager, `docker service rm ${web} >/dev/null`);
-	await until(manager, `docker network rm ${net} >/dev/null 2>&1 && echo removed`, /^removed$/, 120_000);
+	await until('manager', { run: `docker network rm ${net}` }, 120_000);
 }
 
 const files = await localVmFiles();

@@ -5,12 +5,12 @@ import { downloadPackages, resolvePackages, type DebPackage } from './apt.ts';
 import { cacheDir, isDone, keyOf, sha256File } from './cache.ts';
 import { chunkImage, diskChunkSize, makeExt4 } from './disk.ts';
 import { buildInitramfs, installModules, moduleClosure, unpackKernel, vmlinuzOf, writeModuleList } from './kernel.ts';
-import { guestModules, guestPackages, initramfsModules, nginxImagePackages, notInRootfs } from './packages.ts';
-import { buildNginxImage, configureRootfs, extractPackages, guestDir, pruneRootfs } from './rootfs.ts';
+import { guestModules, guestPackages, initramfsModules, nginxImagePackages, notInRootfs, votingImagePackages } from './packages.ts';
+import { buildNginxImage, buildVotingImage, configureRootfs, extractPackages, guestDir, pruneRootfs } from './rootfs.ts';
 import { ensureHostTools } from './host-tools.ts';
 import { run, stage } from './run.ts';
 import { buildSavedStates } from './saved-clusters.ts';
-import { buildSnapshot } from './snapshot.ts';
+import { buildSnapshot, votingImages } from './snapshot.ts';
 import { defaultVmDir, localVmFiles } from '../node/local-files.ts';
 import { statesIndexPath, type StatesIndex } from '../node/saved-states.ts';
 import { vmFileNames, type VmManifest } from '../node/vm-files.ts';
@@ -55,6 +55,9 @@ async function buildBase(debs: DebPackage[], out: string): Promise<{ kernel: str
 	await stage('nginx image', () =>
 		buildNginxImage(nginxImagePackages.map((name) => byName(debs, name)), join(work, 'nginx'), join(rootfs, 'usr/share/swarmlab/images/nginx.tar')),
 	);
+	await stage('voting application image', () =>
+		buildVotingImage(votingImagePackages.map((name) => byName(debs, name)), join(work, 'voting'), join(rootfs, 'usr/share/swarmlab/images/voting.tar')),
+	);
 	await stage('initramfs', () => {
 		const bios = join(work, 'seabios');
 		run('dpkg-deb', ['-x', byName(debs, 'seabios').file, bios]);
@@ -84,7 +87,7 @@ function manifestFor(dir: string, buildKey: string, debs: DebPackage[], kernel: 
 		cmdline,
 		kernel,
 		packages: debs.map(({ name, version }) => ({ name, version })),
-		images: ['busybox', 'nginx'],
+		images: ['busybox', 'nginx', ...votingImages],
 		disk: { size: chunks.length * diskChunkSize, chunkSize: diskChunkSize, chunks },
 		files: listFiles(dir),
 	};
@@ -95,7 +98,7 @@ async function main() {
 	const vmDir = defaultVmDir;
 	ensureHostTools();
 	const debs = await stage('resolve and download packages', () => {
-		const { root, packages } = resolvePackages([...guestPackages, ...nginxImagePackages]);
+		const { root, packages } = resolvePackages([...guestPackages, ...nginxImagePackages, ...votingImagePackages]);
 		return downloadPackages(root, packages);
 	});
 	// The base (disk, kernel, initramfs) does not depend on how the snapshot is taken.

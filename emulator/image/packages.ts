@@ -27,6 +27,17 @@ export const nginxImagePackages = [
 	'nginx', 'nginx-common', 'libc6', 'libgcc-s1', 'libpcre2-8-0', 'libssl3t64', 'libzstd1', 'zlib1g', 'libcrypt1', 'busybox-static',
 ];
 
+/**
+ * Packages of the voting application's images: Redis from Debian (`redis-server` is a link to the binary in
+ * `redis-tools`) and the libraries it links, busybox for our programs. PostgreSQL, the original's database, is not
+ * one of them: Debian's pulls in LLVM and ICU (over 200 MB installed) for nodes of 384 MB; `db` is a second Redis
+ * that keeps its data on a volume (append-only file).
+ */
+export const votingImagePackages = [
+	'redis-server', 'redis-tools', 'libc6', 'libgcc-s1', 'libstdc++6', 'libatomic1', 'libjemalloc2', 'liblzf1', 'libssl3t64',
+	'libzstd1', 'zlib1g', 'libsystemd0', 'libcap2', 'busybox-static',
+];
+
 /** Kernel modules every node loads at boot; their dependencies are added from modules.dep. */
 export const guestModules = [
 	'virtio_pci', 'virtio_net', 'overlay', 'bridge', 'br_netfilter', 'veth', 'vxlan', 'dummy',

@@ -82,27 +82,69 @@ export function pruneRootfs(rootfs: string) {
 	}
 }
 
-/** The `nginx` image's file tree, tarred for `docker import`: Debian's nginx, its libraries, busybox, our start script. */
-export function buildNginxImage(debs: DebPackage[], dir: string, tarPath: string) {
+/**
+ * A container image's file tree from Debian packages (merged /usr, busybox applets for its scripts), tarred for
+ * `docker import`. `fill` adds what the image's own programs need; `programs` must exist or the build stops.
+ */
+function buildImage(
+	debs: DebPackage[], dir: string, tarPath: string,
+	image: { applets: string[]; programs: string[]; fill: (dir: string) => void },
+) {
 	extractPackages(debs, dir);
 	pruneRootfs(dir);
+	// glibc's character set converters (8 MB): nothing in these images calls iconv.
+	rmSync(join(dir, 'usr/lib/i386-linux-gnu/gconv'), { recursive: true, force: true });
 	// Debian's merged /usr (base-files makes these links on a full system): the loader is found as /lib/ld-linux.so.2.
 	for (const alias of ['bin', 'sbin', 'lib']) {
 		if (!existsSync(join(dir, alias))) symlinkSync(`usr/${alias}`, join(dir, alias));
 	}
-	for (const applet of ['sh', 'hostname', 'ip', 'awk', 'cat', 'ls', 'ps', 'ping', 'wget', 'nslookup', 'sleep', 'echo']) {
-		link(dir, `usr/bin/${applet}`, 'busybox');
+	for (const applet of image.applets) link(dir, `usr/bin/${applet}`, 'busybox');
+	mkdirSync(join(dir, 'tmp'), { recursive: true });
+	chmodSync(join(dir, 'tmp'), 0o1777);
+	image.fill(dir);
+	for (const program of image.programs) {
+		if (!existsSync(join(dir, program))) throw new Error(`the image ${tarPath} has no /${program}`);
 	}
-	write(dir, 'etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nwww-data:x:33:33:www-data:/var/www:/bin/false\n');
-	write(dir, 'etc/group', 'root:x:0:\nwww-data:x:33:\n');
-	write(dir, 'etc/nginx/nginx.conf', [
-		'user www-data;', 'worker_processes 1;', 'pid /run/nginx.pid;', 'error_log stderr;', 'events { worker_connections 256; }',
-		'http {', '  include /etc/nginx/mime.types;', '  access_log /dev/stdout;',
-		'  server { listen 80 default_server; root /usr/share/nginx/html; index index.html; }', '}', '',
-	].join('\n'));
-	for (const sub of ['run', 'tmp', 'var/lib/nginx', 'var/log/nginx', 'usr/share/nginx/html']) mkdirSync(join(dir, sub), { recursive: true });
-	install(dir, 'nginx-start', 'usr/local/bin/nginx-start');
-	if (!existsSync(join(dir, 'usr/sbin/nginx'))) throw new Error('the nginx image has no /usr/sbin/nginx');
 	mkdirSync(dirname(tarPath), { recursive: true });
 	run('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', dir, '-cf', tarPath, '.']);
+}
+
+/** The `nginx` image: Debian's nginx, its libraries, busybox, our start script. */
+export function buildNginxImage(debs: DebPackage[], dir: string, tarPath: string) {
+	buildImage(debs, dir, tarPath, {
+		applets: ['sh', 'hostname', 'ip', 'awk', 'cat', 'ls', 'ps', 'ping', 'wget', 'nslookup', 'sleep', 'echo'],
+		programs: ['usr/sbin/nginx'],
+		fill: (root) => {
+			write(root, 'etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nwww-data:x:33:33:www-data:/var/www:/bin/false\n');
+			write(root, 'etc/group', 'root:x:0:\nwww-data:x:33:\n');
+			write(root, 'etc/nginx/nginx.conf', [
+				'user www-data;', 'worker_processes 1;', 'pid /run/nginx.pid;', 'error_log stderr;', 'events { worker_connections 256; }',
+				'http {', '  include /etc/nginx/mime.types;', '  access_log /dev/stdout;',
+				'  server { listen 80 default_server; root /usr/share/nginx/html; index index.html; }', '}', '',
+			].join('\n'));
+			for (const sub of ['run', 'var/lib/nginx', 'var/log/nginx', 'usr/share/nginx/html']) mkdirSync(join(root, sub), { recursive: true });
+			install(root, 'nginx-start', 'usr/local/bin/nginx-start');
+		},
+	});
+}
+
+/**
+ * One file tree for the voting application's four images (`docker import`ed four times with different commands,
+ * so Docker keeps one layer): Debian's Redis (`redis-server`, `redis-cli`), busybox, and our `vote`, `worker` and
+ * `result` programs (guest/voting/).
+ */
+export function buildVotingImage(debs: DebPackage[], dir: string, tarPath: string) {
+	buildImage(debs, dir, tarPath, {
+		applets: ['sh', 'hostname', 'httpd', 'cat', 'cp', 'mkdir', 'echo', 'sleep', 'tail', 'ls', 'ps', 'ip', 'ping', 'wget', 'nslookup'],
+		programs: ['usr/bin/redis-server', 'usr/bin/redis-cli'],
+		fill: (root) => {
+			write(root, 'etc/passwd', 'root:x:0:0:root:/root:/bin/sh\n');
+			write(root, 'etc/group', 'root:x:0:\n');
+			mkdirSync(join(root, 'data'), { recursive: true });
+			install(root, 'voting/vote.cgi', 'usr/local/lib/voting/vote.cgi');
+			install(root, 'voting/result.cgi', 'usr/local/lib/voting/result.cgi');
+			install(root, 'voting/web-start', 'usr/local/bin/web-start');
+			install(root, 'voting/worker', 'usr/local/bin/worker');
+		},
+	});
 }

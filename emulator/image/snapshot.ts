@@ -15,6 +15,15 @@ const pathEnv = `-c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:
  */
 export const trimPageCache = "sync; echo 1 >/proc/sys/vm/drop_caches; perl -e 1; date >/dev/null; docker version >/dev/null";
 
+/** The voting application's images and what each runs (`redis` without a password: only the overlays reach it). */
+const votingImageCommands: Record<string, string[]> = {
+	redis: ['redis-server', '--protected-mode', 'no'],
+	vote: ['/usr/local/bin/web-start', 'vote'],
+	worker: ['/usr/local/bin/worker'],
+	result: ['/usr/local/bin/web-start', 'result'],
+};
+export const votingImages = Object.keys(votingImageCommands);
+
 /** Commands run through the agent before saving; each must succeed or the build stops. */
 const preparation: { what: string; run: string; timeoutMs: number }[] = [
 	{
@@ -38,6 +47,19 @@ const preparation: { what: string; run: string; timeoutMs: number }[] = [
 	{
 		what: 'import the nginx image',
 		run: `docker import ${pathEnv} -c 'CMD ["/usr/local/bin/nginx-start"]' -c 'EXPOSE 80' /usr/share/swarmlab/images/nginx.tar nginx:latest`,
+		timeoutMs: 300_000,
+	},
+	{
+		what: 'import the voting application images',
+		run: [
+			'set -e',
+			...Object.entries(votingImageCommands).map(([image, cmd]) =>
+				`docker import ${pathEnv} -c 'CMD ${JSON.stringify(cmd)}' /usr/share/swarmlab/images/voting.tar ${image}:latest`),
+			// one layer for the four: the same tar gives the same layer
+			'[ "$(docker image inspect --format "{{index .RootFS.Layers 0}}" redis vote worker result | sort -u | wc -l)" = 1 ]',
+			'docker run --rm redis redis-server --version',
+			'docker run --rm vote redis-cli --version',
+		].join('\n'),
 		timeoutMs: 300_000,
 	},
 	// Drop what the imports read, then run once what a student runs first: docker's first container sets up

@@ -30,7 +30,8 @@ describe('the real chapters', () => {
 			[4, 'encrypted-overlay', 'encrypted-overlay'],
 			[5, 'overlay-internals', 'overlay-internals'],
 			[6, 'custom-ingress', 'custom-ingress'],
-			[7, 'troubleshooting', 'troubleshooting'],
+			[7, 'voting-stack', 'voting-stack'],
+			[8, 'troubleshooting', 'troubleshooting'],
 		]);
 	});
 
@@ -53,7 +54,7 @@ describe('the real chapters', () => {
 	});
 
 	test('the first chapter starts fresh, the others from a swarm', () => {
-		expect(chapters.map((c) => c.start)).toEqual(['fresh', 'swarm', 'swarm', 'swarm', 'swarm', 'swarm', 'swarm']);
+		expect(chapters.map((c) => c.start)).toEqual(['fresh', 'swarm', 'swarm', 'swarm', 'swarm', 'swarm', 'swarm', 'swarm']);
 	});
 });
 

@@ -29,7 +29,11 @@ export const vmFileNames = {
 } as const;
 
 /** Reads one file of the image by its path relative to static/vm/. */
-export type ReadVmFile = (path: string) => Promise<Uint8Array>;
+/** `fresh`: past every cache, from the server itself (a kept copy failed its check). */
+export interface ReadOptions {
+	fresh?: boolean;
+}
+export type ReadVmFile = (path: string, options?: ReadOptions) => Promise<Uint8Array>;
 
 export class VmFileError extends Error {
 	constructor(
@@ -45,19 +49,29 @@ export class VmFileError extends Error {
 export async function readChecked(read: ReadVmFile, manifest: Pick<VmManifest, 'files'>, path: string): Promise<Uint8Array> {
 	const entry = manifest.files[path];
 	if (!entry) throw new VmFileError(path, 'not listed in manifest.json (rebuild with `npm run vm`)');
-	let data: Uint8Array;
+	const data = await readExplained(read, path);
+	if ((await mismatch(data, entry)) === undefined) return data;
+	// A kept copy (Cache Storage, the HTTP cache) can be damaged while the server's is sound: ask once more, past them.
+	const fresh = await readExplained(read, path, { fresh: true });
+	const problem = await mismatch(fresh, entry);
+	if (problem === undefined) return fresh;
+	throw new VmFileError(path, problem);
+}
+
+async function readExplained(read: ReadVmFile, path: string, options?: ReadOptions): Promise<Uint8Array> {
 	try {
-		data = await read(path);
+		return await read(path, options);
 	} catch (error) {
 		throw new VmFileError(path, `cannot be read (${(error as Error).message}); rebuild with \`npm run vm\``);
 	}
+}
+
+async function mismatch(data: Uint8Array, entry: FileEntry): Promise<string | undefined> {
 	if (data.byteLength !== entry.size) {
-		throw new VmFileError(path, `has ${data.byteLength} bytes, manifest.json says ${entry.size}: the file is corrupted or from another build`);
+		return `has ${data.byteLength} bytes, manifest.json says ${entry.size}: the file is corrupted or from another build`;
 	}
-	if ((await sha256Hex(data)) !== entry.sha256) {
-		throw new VmFileError(path, 'does not match its sha256 in manifest.json: the file is corrupted or from another build');
-	}
-	return data;
+	if ((await sha256Hex(data)) !== entry.sha256) return 'does not match its sha256 in manifest.json: the file is corrupted or from another build';
+	return undefined;
 }
 
 async function sha256Hex(data: Uint8Array): Promise<string> {
@@ -130,11 +144,11 @@ export function sourceReader(source: VmSource, { onBytes = () => {}, onRetry = (
 			return data;
 		};
 	}
-	return (path) =>
+	return (path, { fresh = false } = {}) =>
 		withRetries(path, onRetry, async () => {
 			let received = 0;
 			try {
-				return await fetchBytes(source.baseUrl + path, (bytes) => {
+				return await fetchBytes(source.baseUrl + path, fresh, (bytes) => {
 					received += bytes;
 					onBytes(path, bytes);
 				});
@@ -180,8 +194,9 @@ export class HttpError extends Error {
 	}
 }
 
-async function fetchBytes(url: string, onBytes: (bytes: number) => void): Promise<Uint8Array> {
-	const response = await fetch(url);
+async function fetchBytes(url: string, fresh: boolean, onBytes: (bytes: number) => void): Promise<Uint8Array> {
+	// `reload` also tells the service worker to skip its kept copy and replace it (site/src/service-worker.ts).
+	const response = await fetch(url, fresh ? { cache: 'reload' } : undefined);
 	if (!response.ok || !response.body) throw new HttpError(response.status);
 	const parts: Uint8Array[] = [];
 	let total = 0;

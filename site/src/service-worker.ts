@@ -44,9 +44,11 @@ async function networkFirst(request: Request, cacheName: string, keep: (storing:
 	}
 }
 
-/** A file named by its content never changes: the kept copy, else the network's (kept for next time). */
+/** A file named by its content never changes: the kept copy, else the network's (kept for next time). A page that
+ * found the kept copy damaged asks with `cache: 'reload'`: the network's then replaces it. */
 async function cacheFirst(request: Request, cacheName: string, keep: (storing: Promise<void>) => void): Promise<Response> {
-	return (await caches.match(request, { cacheName })) ?? networkFirst(request, cacheName, keep);
+	const kept = request.cache === 'reload' ? undefined : await caches.match(request, { cacheName });
+	return kept ?? networkFirst(request, cacheName, keep);
 }
 
 /** Documents and workers need the headers; the machine files (hundreds of MB) are not wrapped and go through untouched. */

@@ -20,7 +20,10 @@ export interface PackJob {
 export type PackReply =
 	| { type: 'bytes'; id: number; bytes: number }
 	| { type: 'retrying'; id: number; retry: DownloadRetry }
-	| { type: 'filled'; id: number; data?: ArrayBuffer }
+	/** `keeping`: the pack was downloaded and is being stored; `kept` or `storage-full` follows. */
+	| { type: 'filled'; id: number; data?: ArrayBuffer; keeping: boolean }
+	/** The pack's storing ended (stored, or failed for a reason the student cannot act on). */
+	| { type: 'kept'; id: number }
 	/** The pack was read but the browser had no room to keep it: it will be downloaded again next time. */
 	| { type: 'storage-full'; id: number }
 	| { type: 'failed'; id: number; file: string; reason: string };
@@ -74,6 +77,7 @@ export async function runPackJob(job: PackJob, reply: (message: PackReply, trans
 	};
 	const download = sourceReader({ kind: 'http', baseUrl: job.baseUrl }, { onBytes: (_path, bytes) => received(bytes), onRetry: (retry) => reply({ type: 'retrying', id: job.id, retry }) });
 	const listed = { files: { [job.file]: job.entry } };
+	let keeping = false;
 	const readPack = async (path: string) => {
 		const url = job.baseUrl + path;
 		const cacheName = job.cacheName;
@@ -88,22 +92,26 @@ export async function runPackJob(job: PackJob, reply: (message: PackReply, trans
 			await packCache.forget(cacheName, url);
 		}
 		const data = await readChecked(download, listed, path);
-		// Stored beside the inflating, not before it.
-		void packCache.keep(cacheName, url, data).then(({ full }) => full && reply({ type: 'storage-full', id: job.id }));
+		// Stored beside the inflating, not before it; the page's `close` waits for it.
+		keeping = true;
+		void packCache.keep(cacheName, url, data).then(({ full }) => reply({ type: full ? 'storage-full' : 'kept', id: job.id }));
 		return data;
 	};
 	try {
 		const target = job.target ?? new Uint8Array(job.length);
 		await fillPackHere(readPack)(job.file, target);
 		tell();
-		if (job.target) reply({ type: 'filled', id: job.id });
-		else reply({ type: 'filled', id: job.id, data: target.buffer as ArrayBuffer }, [target.buffer as ArrayBuffer]);
+		if (job.target) reply({ type: 'filled', id: job.id, keeping });
+		else reply({ type: 'filled', id: job.id, data: target.buffer as ArrayBuffer, keeping }, [target.buffer as ArrayBuffer]);
 	} catch (error) {
 		tell();
 		const reason = error instanceof VmFileError ? error.reason : (error as Error).message;
 		reply({ type: 'failed', id: job.id, file: job.file, reason });
 	}
 }
+
+/** How long `close` lets workers finish storing their packs (83 MB took seconds here, more on a loaded machine). */
+const keepWaitMs = 120_000;
 
 /** Jobs each worker may hold at once: downloads overlap with inflating, within a browser's six connections a host. */
 const jobsPerWorker = 3;
@@ -132,7 +140,11 @@ export function packWorkers(options: {
 		reject(error: Error): void;
 	}
 	const queue: Pending[] = [];
-	const workers = Array.from({ length: options.count }, () => ({ handle: options.spawn(), running: new Map<number, Pending>(), failed: false }));
+	/** `keeping`: packs this worker still stores (it is terminated only once they are kept, or lost for good with it). */
+	const workers = Array.from({ length: options.count }, () => ({ handle: options.spawn(), running: new Map<number, Pending>(), failed: false, keeping: 0, closing: false }));
+	const terminateIfDone = (worker: (typeof workers)[number]) => {
+		if (worker.closing && (worker.keeping <= 0 || worker.failed)) worker.handle.terminate();
+	};
 	let nextId = 1;
 	const dispatch = () => {
 		for (const worker of workers) {
@@ -145,7 +157,12 @@ export function packWorkers(options: {
 	};
 	for (const worker of workers) {
 		worker.handle.onMessage((message) => {
-			if (message.type === 'storage-full') return options.onStorageFull?.();
+			if (message.type === 'storage-full' || message.type === 'kept') {
+				worker.keeping--;
+				terminateIfDone(worker);
+				if (message.type === 'storage-full') options.onStorageFull?.();
+				return;
+			}
 			const pending = worker.running.get(message.id);
 			if (!pending) return;
 			if (message.type === 'bytes') return options.onBytes(message.bytes);
@@ -153,6 +170,7 @@ export function packWorkers(options: {
 			worker.running.delete(message.id);
 			if (message.type === 'failed') pending.reject(new VmFileError(message.file, message.reason));
 			else {
+				if (message.keeping) worker.keeping++;
 				if (message.data) pending.target.set(new Uint8Array(message.data));
 				pending.resolve();
 			}
@@ -175,8 +193,15 @@ export function packWorkers(options: {
 				queue.push({ job, target, resolve, reject });
 				dispatch();
 			}),
+		// A worker killed while it stores a pack loses it (the next visit, or an offline one, would download it again).
 		close: () => {
-			for (const worker of workers) worker.handle.terminate();
+			for (const worker of workers) {
+				worker.closing = true;
+				terminateIfDone(worker);
+			}
+			// A store that never ends does not keep a worker and its copy of the pack forever.
+			const timer = setTimeout(() => workers.forEach((worker) => worker.handle.terminate()), keepWaitMs);
+			(timer as { unref?: () => void }).unref?.();
 		},
 	};
 }

@@ -194,6 +194,27 @@ describe('packs kept in Cache Storage', () => {
 		expect(storage.stored.get(url)).toEqual(new Uint8Array(goodPack));
 	});
 
+	test('closed as soon as its packs are filled, a worker still storing one is terminated only once it is kept', async () => {
+		const storage = memoryCacheStorage('machines');
+		let finishStoring = () => {};
+		const stored = new Promise<void>((resolve) => (finishStoring = resolve));
+		vi.stubGlobal('caches', {
+			...storage.caches,
+			open: async () => ({ ...(await storage.caches.open('machines')), put: async (url: string, response: Response) => {
+				await stored;
+				storage.stored.set(url, new Uint8Array(await response.arrayBuffer()));
+			} }),
+		});
+		const { packs, workers } = filler(1, 'machines');
+		await packs.fill('states/good.pack', new Uint8Array(blocks.byteLength));
+		packs.close();
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(workers[0].terminated).toBe(false);
+		finishStoring();
+		await expect.poll(() => workers[0].terminated).toBe(true);
+		expect([...storage.stored.keys()]).toEqual([`${baseUrl}states/good.pack`]);
+	});
+
 	test('a pack that cannot be stored (storage full) still fills, and is downloaded again next time', async () => {
 		const storage = memoryCacheStorage('machines');
 		vi.stubGlobal('caches', { ...storage.caches, open: async () => ({ ...(await storage.caches.open('machines')), put: () => Promise.reject(new Error('QuotaExceededError')) }) });

@@ -123,18 +123,20 @@ async function inspectorMetrics(context: BrowserContext, server: StaticServer) {
 		const probe = window as unknown as { latencies: number[]; since: number };
 		probe.since = Date.now();
 		const dayStart = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+		// A row is a frame (its id names the frame's sequence number) shown for the first time: a new element, or one
+		// the list reused for another frame (its id and text change in place).
+		const seen = new Set<string>();
 		new MutationObserver((mutations) => {
 			const now = Date.now();
-			for (const mutation of mutations) {
-				for (const node of mutation.addedNodes) {
-					const row = node as HTMLElement;
-					if (row.dataset?.testid !== 'inspector-row') continue;
-					const [h, m, s] = (row.querySelector('.time')?.textContent ?? '').split(':').map(Number);
-					const sent = dayStart + ((h * 60 + m) * 60 + s) * 1000;
-					if (sent >= probe.since) probe.latencies.push(now - sent);
-				}
+			const rows = mutations.flatMap((mutation) => (mutation.type === 'attributes' ? [mutation.target] : [...mutation.addedNodes])) as HTMLElement[];
+			for (const row of rows) {
+				if (row.dataset?.testid !== 'inspector-row' || seen.has(row.id)) continue;
+				seen.add(row.id);
+				const [h, m, s] = (row.querySelector('.time')?.textContent ?? '').split(':').map(Number);
+				const sent = dayStart + ((h * 60 + m) * 60 + s) * 1000;
+				if (sent >= probe.since) probe.latencies.push(now - sent);
 			}
-		}).observe(document.querySelector('[data-testid="inspector"]')!, { childList: true, subtree: true });
+		}).observe(document.querySelector('[data-testid="inspector"]')!, { childList: true, subtree: true, attributes: true, attributeFilter: ['id'] });
 	});
 	await type('manager', 'clear; ping -c 10 worker1');
 	await waitForTerminalText(page, 'manager', /10 received/, 120_000);

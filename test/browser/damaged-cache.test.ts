@@ -1,32 +1,14 @@
 // A disk chunk kept in Cache Storage can be damaged (a disk error, a browser crash while writing) while the server's copy
 // is sound: the page then asks past the cache once, the service worker replaces its copy, and the nodes start as usual.
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { machineCacheName } from '../../site/src/lib/machines/machine-cache.ts';
-import { launchChromium, type Browser } from './harness/chromium.ts';
-import { showAllTerminals, waitForNodeState, waitForTerminalText } from './harness/machines.ts';
-import { ensureMainSite } from './harness/site-build.ts';
-import { serveStatic, type StaticServer } from './harness/static-server.ts';
+import { readUnreadFilesOnEveryNode, useSitePage, waitForChapterNodes } from './harness/site-page.ts';
 
-const nodes = ['manager', 'worker1', 'worker2'];
-let browser: Browser;
-let site: StaticServer;
-let page: Page;
-
-beforeAll(async () => {
-	site = await serveStatic(await ensureMainSite());
-	browser = await launchChromium();
-	page = await browser.context.newPage();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await site?.close();
-});
+const opened = useSitePage();
 
 /** Every kept disk chunk's size in Cache Storage, by URL. */
 const keptChunkSizes = () =>
-	page.evaluate(async (cacheName) => {
+	opened.page.evaluate(async (cacheName) => {
 		const cache = await caches.open(cacheName);
 		const sizes: Record<string, number> = {};
 		for (const request of await cache.keys()) {
@@ -36,9 +18,9 @@ const keptChunkSizes = () =>
 	}, machineCacheName);
 
 test('every kept disk chunk damaged: the reload fetches the ones it reads again, replaces them, and the nodes answer', { timeout: 1_500_000 }, async () => {
+	const { site, page } = opened;
 	await page.goto(`${site.url}en/labs/form-swarm/`);
-	await showAllTerminals(page);
-	for (const node of nodes) await waitForNodeState(page, node, 'ready', 600_000);
+	await waitForChapterNodes(page);
 	await expect.poll(() => page.getByTestId('machine-panel').getAttribute('data-offline'), { timeout: 600_000, interval: 1000 }).toBe('complete');
 	const sound = await keptChunkSizes();
 	expect(Object.keys(sound).length).toBeGreaterThan(100);
@@ -53,15 +35,9 @@ test('every kept disk chunk damaged: the reload fetches the ones it reads again,
 
 	const askedBefore = site.requests.length;
 	await page.reload();
-	await showAllTerminals(page);
-	for (const node of nodes) {
-		await waitForNodeState(page, node, 'ready', 600_000);
-		await page.getByTestId(`terminal-${node}`).click();
-		// Files the saved state never read: their chunks come through the damaged cache now.
-		await page.keyboard.type('echo tools=$(ls /usr/sbin /usr/bin | wc -l) $(iptables --version | cut -c1-8)');
-		await page.keyboard.press('Enter');
-		await waitForTerminalText(page, node, /tools=\d{3,} iptables/, 300_000);
-	}
+	await waitForChapterNodes(page);
+	// Files the saved state never read: their chunks come through the damaged cache now.
+	await readUnreadFilesOnEveryNode(page);
 	expect(await page.getByTestId('machines-problem').count()).toBe(0);
 
 	// The chunks read were asked from the server again, and their kept copies are whole once more.

@@ -162,8 +162,8 @@ export function sourceReader(source: VmSource, { onBytes = () => {}, onRetry = (
 
 /**
  * Runs one try of a download until one succeeds: a refusal that asking again cannot change (an `HttpError` that is
- * not transient: a 404) is thrown at once; any other failure is reported and tried again after a growing wait, up
- * to `downloadAttempts` tries, then `DownloadFailed` gives every reason.
+ * not transient: a 404) or an aborted download is thrown at once; any other failure is reported and tried again
+ * after a growing wait, up to `downloadAttempts` tries, then `DownloadFailed` gives every reason.
  */
 export async function withRetries<T>(file: string, onRetry: (retry: DownloadRetry) => void, tryOnce: () => Promise<T>): Promise<T> {
 	const reasons: string[] = [];
@@ -171,7 +171,8 @@ export async function withRetries<T>(file: string, onRetry: (retry: DownloadRetr
 		try {
 			return await tryOnce();
 		} catch (error) {
-			if (error instanceof HttpError && !error.transient) throw error;
+			// A refusal asking again cannot change, or a download its caller stopped (an aborted fetch).
+			if ((error instanceof HttpError && !error.transient) || (error as Error)?.name === 'AbortError') throw error;
 			const reason = (error as Error).message;
 			reasons.push(reason);
 			if (attempt === downloadAttempts) throw new DownloadFailed(file, reasons);

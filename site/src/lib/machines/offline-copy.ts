@@ -53,7 +53,7 @@ export async function copyImageForOffline(vmUrl: string, manifest: VmManifest, c
 			// Read whole here: a body that breaks off fails this try, not the cache's write.
 			return new Response(await response.arrayBuffer(), { headers: response.headers });
 		};
-		const response = await withRetries(path, () => {}, () => (signal.aborted ? Promise.reject(new HttpError(499)) : fetchOnce())).catch(() => undefined);
+		const response = await withRetries(path, () => {}, fetchOnce).catch(() => undefined);
 		if (signal.aborted) return { state: 'stopped' };
 		if (!response) {
 			missing++;

@@ -1,5 +1,5 @@
 // A cluster: N nodes restored from a saved start state, each plugged into one learning switch whose capture the grader reads.
-import { Node, type SavedMachine, type VmFiles } from '../node/node.ts';
+import { Node, type NodeSnapshot, type SavedMachine, type VmFiles } from '../node/node.ts';
 import type { HeartbeatOptions } from '../node/agent-heartbeat.ts';
 import type { StartState } from '../node/saved-states.ts';
 import { defaultNodes, type ClusterNodeSpec } from './nodes.ts';
@@ -10,11 +10,19 @@ import { CaptureRing } from '../network/capture.ts';
 import { countFrames, matchFrames, type FrameFilter } from '../network/query.ts';
 import { Switch } from '../network/switch.ts';
 
+/** Every node of a running cluster at one moment, each as what changed since the start state it restored. */
+export interface ClusterSnapshot {
+	start: StartState;
+	/** The host's time when it was taken. */
+	takenAt: number;
+	nodes: NodeSnapshot[];
+}
+
 export interface ClusterOptions {
 	nodes: ClusterNodeSpec[];
 	files: VmFiles;
-	/** The saved state the nodes start from: `fresh` unless told. */
-	start?: StartState;
+	/** The saved state the nodes start from (`fresh` unless told), or a snapshot of these nodes to resume. */
+	start?: StartState | ClusterSnapshot;
 	/** The host's idea of now (Date.now by default): the guests' wall clocks are set from it. */
 	clock?: () => number;
 	captureCapacity?: number;
@@ -27,6 +35,17 @@ export interface ClusterOptions {
 }
 
 export class ClusterError extends Error {}
+
+const startStateOf = (start: StartState | ClusterSnapshot): StartState => (typeof start === 'object' ? start.start : start);
+
+/** Each node's part of a snapshot, in the order of `nodes`; a snapshot of other nodes cannot be resumed here. */
+function snapshotsOf(snapshot: ClusterSnapshot, nodes: ClusterNodeSpec[]): NodeSnapshot[] {
+	return nodes.map((spec) => {
+		const own = snapshot.nodes.find((node) => node.name === spec.name && node.ip === spec.ip);
+		if (!own) throw new ClusterError(`the snapshot holds ${snapshot.nodes.map((node) => node.name).join(', ')}, not ${spec.name} (${spec.ip})`);
+		return own;
+	});
+}
 
 /** The frames seen on the wire, asked the way the grader and the inspector ask. */
 export class CaptureView {
@@ -61,7 +80,7 @@ export class Cluster {
 		const ring = new CaptureRing({ capacity: options.captureCapacity ?? 20_000 });
 		this.switch = new Switch({ capture: ring });
 		this.capture = new CaptureView(ring, () => Date.now());
-		this.current = options.start ?? 'fresh';
+		this.current = startStateOf(options.start ?? 'fresh');
 	}
 
 	static validate(nodes: ClusterNodeSpec[]) {
@@ -85,9 +104,11 @@ export class Cluster {
 		const cluster = new Cluster(options);
 		try {
 			// The machines start while the state downloads; each then restores as soon as its parts are made.
+			const snapshot = typeof options.start === 'object' ? options.start : undefined;
+			const ofNodes = snapshot ? snapshotsOf(snapshot, options.nodes) : [];
 			const nodes = options.nodes.map((spec) => cluster.createNode(spec));
-			const machines = await cluster.machinesFor(cluster.current);
-			await Promise.all(nodes.map((node, i) => cluster.addNode(node, machines[i])));
+			const machines = await cluster.machinesFor(cluster.current, snapshot?.takenAt);
+			await Promise.all(nodes.map((node, i) => cluster.addNode(node, machines[i], ofNodes[i]?.data)));
 		} catch (error) {
 			await cluster.stop();
 			throw new ClusterError(`the cluster failed to start: ${(error as Error).message}`);
@@ -104,7 +125,7 @@ export class Cluster {
 	 * One saved machine per node: the node's own from the start state, or, for a node the state does not have (a
 	 * bigger sandbox), the prepared single node of `base`, which then receives its identity.
 	 */
-	private async machinesFor(start: StartState): Promise<SavedMachine[]> {
+	private async machinesFor(start: StartState, snapshotTakenAt = 0): Promise<SavedMachine[]> {
 		const started = performance.now();
 		const { files, nodes } = this.options;
 		const saved = await files.loadState(start);
@@ -115,9 +136,12 @@ export class Cluster {
 		}
 		const base = nodes.every(own) ? undefined : start === 'base' ? saved : await files.loadState('base');
 		this.options.log?.(`state ${start} loaded in ${Math.round(performance.now() - started)} ms`);
+		// A snapshot's guests may hold certificates renewed up to the moment it was taken: their clocks never go before.
 		return nodes.map((spec) => {
 			const node = own(spec);
-			return node ? { parts: node.parts, sameIdentity: true, savedAt: saved.savedAt } : { parts: base!.nodes[0].parts, sameIdentity: false, savedAt: base!.savedAt };
+			return node
+				? { parts: node.parts, sameIdentity: true, savedAt: Math.max(saved.savedAt, snapshotTakenAt) }
+				: { parts: base!.nodes[0].parts, sameIdentity: false, savedAt: Math.max(base!.savedAt, snapshotTakenAt) };
 		});
 	}
 
@@ -132,9 +156,9 @@ export class Cluster {
 		return node;
 	}
 
-	private async addNode(node: Node, machine: SavedMachine) {
+	private async addNode(node: Node, machine: SavedMachine, snapshot?: Uint8Array) {
 		const started = performance.now();
-		await node.restoreFrom(machine);
+		await node.restoreFrom(machine, snapshot);
 		const spec = node.identity;
 		this.starting.delete(node);
 		const port = this.switch.plug(spec.name, (frame) => node.receiveFrame(frame));
@@ -157,11 +181,27 @@ export class Cluster {
 		return this.capture.now();
 	}
 
-	/** Every node back to the state it started from, or to another start state, at once, in the same workers. */
-	async reset(start?: StartState) {
-		const machines = start ? await this.machinesFor(start) : undefined;
+	/**
+	 * Every node back to the state it started from, to another start state, or to a snapshot of this cluster, at
+	 * once, in the same workers. A snapshot over the start state the workers hold needs nothing downloaded.
+	 */
+	async reset(to?: StartState | ClusterSnapshot) {
+		const snapshot = typeof to === 'object' ? to : undefined;
+		const ofNodes = snapshot ? snapshotsOf(snapshot, this.options.nodes) : [];
+		const start = to === undefined ? undefined : startStateOf(to);
+		const machines = start && !(snapshot && start === this.current) ? await this.machinesFor(start, snapshot?.takenAt) : undefined;
 		if (start) this.current = start;
-		await Promise.all(this.options.nodes.map((spec, i) => this.node(spec.name).reset(machines?.[i])));
+		await Promise.all(this.options.nodes.map((spec, i) => this.node(spec.name).reset(machines?.[i], ofNodes[i]?.data)));
+	}
+
+	/**
+	 * Every node as it is now, each as what changed since its start state (`reset` or `restore` bring it back). The
+	 * nodes are saved at once, each in its own worker: each guest pauses for the seconds its save takes.
+	 */
+	async snapshot(): Promise<ClusterSnapshot> {
+		const takenAt = (this.options.clock ?? Date.now)();
+		const nodes = await Promise.all(this.options.nodes.map((spec) => this.node(spec.name).snapshot()));
+		return { start: this.current, takenAt, nodes };
 	}
 
 	/** Whether this cluster has exactly these nodes, so a caller can reset it instead of starting another. */

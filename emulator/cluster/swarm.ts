@@ -9,7 +9,10 @@ export interface SwarmNode {
 
 /**
  * Node certificates normally live 90 days, and a saved swarm must still work when it is opened a year or more
- * after the build, with the guests' clocks set to that day: ten years.
+ * after the build, with the guests' clocks set to that day: ten years. `init --cert-expiry` only sets the spec: the
+ * manager's first certificate, and those of nodes that join before it is renewed, still live 90 days (a resumed
+ * snapshot whose nodes all dialled again failed every TLS handshake past that day). Rotating the CA once, right
+ * after `init`, issues the manager a certificate under the spec; nodes that join later get one too.
  */
 export const nodeCertExpiry = '87600h';
 
@@ -34,6 +37,7 @@ export function joinCommand(token: string, worker: { ip: string }, manager: { ip
 /** Init on the manager, join the workers one after the other, and wait until the manager sees them all Ready. */
 export async function formSwarm(manager: SwarmNode, workers: SwarmNode[]) {
 	await sh(manager, `docker swarm init --advertise-addr ${manager.ip} --cert-expiry ${nodeCertExpiry}`);
+	await sh(manager, 'docker swarm ca --rotate --quiet >/dev/null');
 	const token = await sh(manager, 'docker swarm join-token -q worker');
 	for (const worker of workers) await sh(worker, joinCommand(token, worker, manager), 600_000);
 	await waitAllReady(manager, workers.length + 1);

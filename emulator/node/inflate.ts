@@ -1,4 +1,4 @@
-// gzip inflation the same in a browser and in Node.js: the browser's native DecompressionStream, or Node's zlib
+// gzip both ways the same in a browser and in Node.js: the browser's native DecompressionStream, or Node's zlib
 // (Node's DecompressionStream runs the same zlib behind Web Streams written in JavaScript, and took 3-6 times longer).
 
 const inNode = typeof process !== 'undefined' && !!process.versions?.node;
@@ -50,4 +50,14 @@ export async function gunzipInto(data: Uint8Array, target: Uint8Array): Promise<
 		if (done) return written;
 		put(value);
 	}
+}
+
+/** Compresses data with gzip (a snapshot of a machine, before it is kept). */
+export async function gzip(data: Uint8Array): Promise<Uint8Array> {
+	if (inNode) {
+		const { gzip: deflate } = await nodeZlib();
+		return new Promise((resolve, reject) => deflate(data, { chunkSize: 1 << 24 }, (error, out) => (error ? reject(error) : resolve(out))));
+	}
+	const stream = new Blob([data as BlobPart]).stream().pipeThrough(new CompressionStream('gzip'));
+	return new Uint8Array(await new Response(stream).arrayBuffer());
 }

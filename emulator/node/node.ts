@@ -40,6 +40,15 @@ export interface SavedMachine {
 	savedAt: number;
 }
 
+/** A node's machine at one moment, as what changed since the saved machine it had restored (state-diff.ts, gzip). */
+export interface NodeSnapshot {
+	name: string;
+	ip: string;
+	data: Uint8Array;
+	/** Guest RAM pages that differ from the saved machine's (4 KB each, before compression). */
+	changedPages: number;
+}
+
 /** How long the node's worker may take to answer, in milliseconds. */
 export interface ReplyTimeouts {
 	/** From spawning the worker to its machine waiting paused: fetching the BIOS (with its retries) and v86's wasm. */
@@ -170,10 +179,10 @@ export class Node {
 		return node;
 	}
 
-	/** The first restore of a node made with `create`. */
-	async restoreFrom(machine: SavedMachine) {
+	/** The first restore of a node made with `create`; with `snapshot`, the machine as it was when that was taken. */
+	async restoreFrom(machine: SavedMachine, snapshot?: Uint8Array) {
 		await this.started;
-		await this.load(machine, 'restoring');
+		await this.load(machine, 'restoring', snapshot);
 	}
 
 	get name() {
@@ -233,29 +242,43 @@ export class Node {
 		await this.agent.exec(`stty -F /dev/ttyS0 rows ${Math.floor(rows)} cols ${Math.floor(cols)}`, { timeoutMs: 5000 });
 	}
 
-	/** Back to the machine it started from, or to another saved machine: whatever the student did on it is gone. */
-	async reset(machine?: SavedMachine) {
-		await this.load(machine, 'resetting');
+	/**
+	 * Back to the machine it started from, or to another saved machine: whatever the student did on it is gone.
+	 * With `snapshot` (taken by `snapshot()` over that machine, or over the one it has), to that moment instead.
+	 */
+	async reset(machine?: SavedMachine, snapshot?: Uint8Array) {
+		await this.load(machine, 'resetting', snapshot);
 		this.console.push(new TextEncoder().encode('\r\n'));
 	}
 
+	/**
+	 * The machine as it is now, as what changed since the saved machine it last restored: the guest pauses while
+	 * its worker saves and compresses it (seconds); the page's thread only receives the result.
+	 */
+	async snapshot(): Promise<NodeSnapshot> {
+		const reply = (await this.request({ type: 'snapshot' }, 'snapshot', [], this.timeouts.loadMs)) as Extract<VmToHost, { type: 'snapshot' }>;
+		if ('error' in reply) throw new Error(`node ${this.name} could not be saved: ${reply.error}`);
+		return { name: this.name, ip: this.ip, data: reply.snapshot, changedPages: reply.changedPages };
+	}
+
 	/** Puts a saved machine (or the one it last had) in the worker, then makes it this node; one load at a time. */
-	private load(machine: SavedMachine | undefined, status: 'restoring' | 'resetting'): Promise<void> {
-		const run = () => this.loadNow(machine, status);
+	private load(machine: SavedMachine | undefined, status: 'restoring' | 'resetting', snapshot?: Uint8Array): Promise<void> {
+		const run = () => this.loadNow(machine, status, snapshot);
 		const loaded = this.loading.then(run, run);
 		this.loading = loaded.catch(() => {});
 		return loaded;
 	}
 
-	private async loadNow(machine: SavedMachine | undefined, status: 'restoring' | 'resetting') {
+	private async loadNow(machine: SavedMachine | undefined, status: 'restoring' | 'resetting', snapshot?: Uint8Array) {
 		if (status === 'resetting') this.agent.abandon(`node ${this.name} was reset`, 'stopped');
 		this.setStatus({ state: status });
 		if (machine) this.machine = { sameIdentity: machine.sameIdentity, savedAt: machine.savedAt };
 		const parts = machine?.parts();
 		// A late 'restored' after a timeout is harmless: the worker handles messages in order, so whatever the next load
-		// sends waits behind that restore.
-		await this.request({ type: 'restore', parts }, 'restored', parts ? transferablesOf(parts) : [], this.timeouts.loadMs);
-		await this.applyIdentity();
+		// sends waits behind that restore. The snapshot is copied, not handed over: the caller may restore it again.
+		await this.request({ type: 'restore', parts, snapshot }, 'restored', parts ? transferablesOf(parts) : [], this.timeouts.loadMs);
+		// A snapshot was this very node: it needs only a new clock and entropy.
+		await this.applyIdentity(snapshot !== undefined || this.machine.sameIdentity);
 	}
 
 	async destroy() {
@@ -283,9 +306,9 @@ export class Node {
 		this.setStatus({ state: 'restoring' });
 	}
 
-	private async applyIdentity() {
+	private async applyIdentity(sameIdentity: boolean) {
 		const now = Math.max(this.clock(), this.machine.savedAt);
-		const script = this.machine.sameIdentity ? resumeScript(now) : identityScript(this.identity, now);
+		const script = sameIdentity ? resumeScript(now) : identityScript(this.identity, now);
 		// The first request after a restore meets a guest whose JIT starts cold, and in a browser with V8's defaults
 		// three such guests took over a minute to answer it: allow five.
 		const result = await this.agent.exec(script, { timeoutMs: 300_000 });
@@ -295,7 +318,7 @@ export class Node {
 			throw new Error(reason);
 		}
 		// A saved console sits at a prompt drawn before the save: an empty line draws it again for this terminal.
-		if (this.machine.sameIdentity) this.console.write('\n');
+		if (sameIdentity) this.console.write('\n');
 		this.setStatus({ state: 'ready' });
 	}
 

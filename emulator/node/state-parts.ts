@@ -8,7 +8,12 @@ export interface PageSource {
 	data: ArrayBuffer | SharedArrayBuffer;
 	/** The page of `data` that holds each saved page; without it, they follow one another from the start. */
 	pages?: Uint32Array;
+	/** Pages saved later than `data` (a snapshot's, state-diff.ts): an entry of `pages` with `laterPage` set. */
+	later?: ArrayBuffer;
 }
+
+/** Marks an entry of `PageSource.pages` that names a page of `later`. */
+export const laterPage = 0x80000000;
 
 /** The parts of a v86 state file (format 6: header, JSON info block, 4-aligned buffer block). */
 export interface StateParts {
@@ -44,8 +49,8 @@ export function memoryBufferIds(tree: unknown) {
 
 /** What a worker can take over without a copy: every buffer, and the RAM pages unless they are shared. */
 export function transferablesOf(parts: StateParts): ArrayBuffer[] {
-	const { data } = parts.memory;
-	return data instanceof ArrayBuffer ? [...parts.buffers, data] : parts.buffers;
+	const { data, later } = parts.memory;
+	return [...parts.buffers, ...[data, later].filter((buffer) => buffer instanceof ArrayBuffer)];
 }
 
 /** Reads a state file's header and info block: where the buffers start and where each one lies. */
@@ -119,12 +124,15 @@ export function restoreParts(cpu: V86Cpu, parts: StateParts, newMachine: boolean
 		cpu.zero_memory = zeroMemory;
 	}
 	const ram = new Uint8Array(cpu.mem8.buffer, cpu.mem8.byteOffset, cpu.mem8.length);
-	const source = new Uint8Array(parts.memory.data);
+	const first = new Uint8Array(parts.memory.data);
+	const later = new Uint8Array(parts.memory.later ?? new ArrayBuffer(0));
 	const pages = parts.memory.pages;
 	let saved = 0;
 	for (let page = 0; page < ram.length >>> 12; page++) {
 		if (!(bitmap[page >>> 3] & (1 << (page & 7)))) continue;
-		const from = (pages ? pages[saved] : saved) * pageSize;
+		const entry = pages ? pages[saved] : saved;
+		const source = entry >= laterPage ? later : first;
+		const from = (entry >= laterPage ? entry - laterPage : entry) * pageSize;
 		if (from + pageSize > source.length) throw new Error(`the saved RAM has no page ${saved}`);
 		ram.set(source.subarray(from, from + pageSize), page * pageSize);
 		saved++;

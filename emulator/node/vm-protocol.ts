@@ -22,8 +22,14 @@ export type HostToVm =
 	| { type: 'agent-in'; data: Uint8Array }
 	| { type: 'frame-in'; frame: Uint8Array }
 	| { type: 'save' }
-	/** Puts a saved state in the machine (its buffers transferred), or back the one it last had, and runs it. */
-	| { type: 'restore'; parts?: StateParts }
+	/**
+	 * Puts a saved state in the machine (its buffers transferred), or back the one it last had, and runs it. With
+	 * `snapshot` (gzip, state-diff.ts), the machine becomes that snapshot, taken over this saved state; the saved
+	 * state stays the one a later reset returns to.
+	 */
+	| { type: 'restore'; parts?: StateParts; snapshot?: Uint8Array }
+	/** The running machine as what changed since the saved state it last restored (gzip, state-diff.ts). */
+	| { type: 'snapshot' }
 	| { type: 'stop' };
 
 export type VmToHost =
@@ -36,6 +42,9 @@ export type VmToHost =
 	| { type: 'retrying'; retry: DownloadRetry }
 	| { type: 'saved'; state: ArrayBuffer }
 	| { type: 'restored' }
+	/** A snapshot, or why none could be taken (the machine runs on either way). */
+	| { type: 'snapshot'; snapshot: Uint8Array; changedPages: number }
+	| { type: 'snapshot'; error: string }
 	| { type: 'stopped' }
 	| { type: 'error'; message: string; file?: string };
 

@@ -3,6 +3,8 @@ import { V86 } from 'v86';
 import { ChunkedDisk, chunkReader } from './chunked-disk.ts';
 import { sleepWholeMilliseconds } from './idle-wakeups.ts';
 import { yieldWithinWorker, type V86YieldingLoop } from './worker-yield.ts';
+import { gunzip, gzip } from './inflate.ts';
+import { applyDiff, diffState } from './state-diff.ts';
 import { restoreParts, type StateParts, type V86Cpu } from './state-parts.ts';
 import type { Endpoint, HostToVm, VmBootSpec, VmToHost } from './vm-protocol.ts';
 import { readChecked, sourceReader, vmFileNames, VmFileError } from './vm-files.ts';
@@ -47,6 +49,11 @@ async function main() {
 	let emulator: V86 | undefined;
 	let saved: StateParts | undefined;
 	let restored = false;
+	/** Restores and snapshots take turns: a snapshot's inflating must not let a later message run first. */
+	let turn: Promise<unknown> = Promise.resolve();
+	const inTurn = (work: () => Promise<void>, failed = fail) => {
+		turn = turn.then(work).catch(failed);
+	};
 	// v86's machine object is created asynchronously with its wasm and has no public type.
 	const internals = () => emulator as unknown as { v86: V86YieldingLoop & { cpu: V86Cpu } };
 	const fail = (error: unknown) => {
@@ -124,16 +131,24 @@ async function main() {
 				emulator!.save_state().then((state) => port.post({ type: 'saved', state }, [state]), fail);
 				break;
 			case 'restore':
-				saved = message.parts ?? saved;
-				if (!saved || !emulator) return fail(new Error('no saved state to restore'));
-				try {
-					restoreParts(internals().v86.cpu, saved, !restored);
+				inTurn(async () => {
+					saved = message.parts ?? saved;
+					if (!saved || !emulator) throw new Error('no saved state to restore');
+					const parts = message.snapshot ? applyDiff(saved, await gunzip(message.snapshot)) : saved;
+					restoreParts(internals().v86.cpu, parts, !restored);
 					restored = true;
 					void emulator.run();
 					port.post({ type: 'restored' });
-				} catch (error) {
-					fail(error);
-				}
+				});
+				break;
+			case 'snapshot':
+				inTurn(async () => {
+					if (!saved || !emulator) throw new Error('a machine that was not restored has no saved state to compare with');
+					const { diff, changedPages } = diffState(saved, new Uint8Array(await emulator.save_state()));
+					// Its own buffer, whole: that is what the transfer hands over.
+					const snapshot = new Uint8Array(await gzip(diff));
+					port.post({ type: 'snapshot', snapshot, changedPages }, [snapshot.buffer]);
+				}, (error) => port.post({ type: 'snapshot', error: (error as Error).message ?? String(error) }));
 				break;
 			case 'stop':
 				Promise.resolve(emulator?.destroy()).finally(() => port.post({ type: 'stopped' }));

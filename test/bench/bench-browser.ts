@@ -1,6 +1,7 @@
-// `npm run --silent bench:browser -- --json [--only open|inspector]`: the production build in Chromium with V8's defaults: page load to three
-// shell prompts (chapter 1, fresh), page load to a swarm chapter ready to grade, cold and warm; and one fixed guest
-// workload timed inside the guest in Chromium and under Node.js, whose ratio is what the browser alone costs.
+// `npm run --silent bench:browser -- --json [--only open|inspector|points]`: the production build in Chromium with V8's defaults: page load to three
+// shell prompts (chapter 1, fresh), page load to a swarm chapter ready to grade, cold and warm; one fixed guest
+// workload timed inside the guest in Chromium and under Node.js, whose ratio is what the browser alone costs; and the
+// saved points (a checkpoint's snapshot: its bytes and the page's longest task meanwhile; a reload resumed).
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Cluster, defaultNodes } from '../../emulator/cluster/cluster.ts';
@@ -8,7 +9,7 @@ import { localVmFiles } from '../../emulator/node/local-files.ts';
 import { median } from './median.ts';
 import { launchChromium } from '../browser/harness/chromium.ts';
 import { ensureMainSite } from '../browser/harness/site-build.ts';
-import { showAllTerminals, waitForTerminalText } from '../browser/harness/machines.ts';
+import { ask, showAllTerminals, waitForNodeState, waitForTerminalText } from '../browser/harness/machines.ts';
 import { serveStatic, type StaticServer } from '../browser/harness/static-server.ts';
 import type { BrowserContext } from 'playwright-core';
 
@@ -151,6 +152,68 @@ async function inspectorMetrics(context: BrowserContext, server: StaticServer) {
 	};
 }
 
+/**
+ * The swarm chapter's first checkpoint passed, then: how long its snapshot took to be kept, its stored bytes, and the
+ * longest main-thread task meanwhile (PerformanceObserver 'longtask', 0 if none reached 50 ms); then the tab hidden
+ * (a resume point), reloaded, and resumed: reload → the resume offer answered → three nodes ready and the chapter
+ * ready to grade.
+ */
+async function savedPointMetrics(context: BrowserContext, server: StaticServer) {
+	const page = await context.newPage();
+	page.on('dialog', (dialog) => void dialog.accept());
+	const ready = () => page.getByTestId('lab').and(page.locator('[data-preparation="ready"]')).waitFor({ timeout: 600_000 });
+	await page.goto(`${server.url}en/labs/${values['swarm-chapter']}/`);
+	await showAllTerminals(page);
+	await ready();
+	await page.evaluate(() => {
+		const probe = window as unknown as { longest: number };
+		probe.longest = 0;
+		new PerformanceObserver((list) => {
+			for (const entry of list.getEntries()) probe.longest = Math.max(probe.longest, entry.duration);
+		}).observe({ type: 'longtask' });
+	});
+	const point = (kind: string) => page.locator(`[data-testid="saved-point"][data-kind="${kind}"]`);
+	await ask(page, 'manager', 'docker network create -d overlay my-overlay >/dev/null; echo made=$?', /made=(\d)/);
+	while ((await page.getByTestId('checkpoint-overlay-created').getAttribute('data-status')) !== 'passed') await page.waitForTimeout(100);
+	// Typing is not what is measured: the save starts as the checkpoint passes.
+	await page.evaluate(() => ((window as unknown as { longest: number }).longest = 0));
+	const saveStarted = performance.now();
+	await point('checkpoint').waitFor({ timeout: 300_000 });
+	const checkpointSaveMs = Math.round(performance.now() - saveStarted);
+	const saveMainThreadMaxMs = Math.round(await page.evaluate(() => (window as unknown as { longest: number }).longest));
+	const checkpointSaveBytes = await page.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const request = indexedDB.open('swarmlab-saved-points');
+			request.onsuccess = () => resolve(request.result);
+			request.onerror = () => reject(request.error);
+		});
+		const all = await new Promise<{ kind: string; bytes: number }[]>((resolve) => {
+			const request = db.transaction('points').objectStore('points').getAll();
+			request.onsuccess = () => resolve(request.result);
+		});
+		return all.find((kept) => kept.kind === 'checkpoint')!.bytes;
+	});
+	await ask(page, 'worker1', 'echo kept > /root/kept.txt; echo wrote=$?', /wrote=(\d)/);
+	await page.evaluate(() => {
+		Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+		document.dispatchEvent(new Event('visibilitychange'));
+		delete (document as { visibilityState?: unknown }).visibilityState;
+	});
+	await point('resume').waitFor({ timeout: 300_000 });
+	while ((await page.getByTestId('saved-points-saving').count()) > 0) await page.waitForTimeout(100);
+	const reloaded = performance.now();
+	await page.reload();
+	await page.getByTestId('resume-yes').click({ timeout: 120_000 });
+	await showAllTerminals(page);
+	for (const node of nodes) await waitForNodeState(page, node, 'ready');
+	await ready();
+	const resumeWarmMs = Math.round(performance.now() - reloaded);
+	if ((await ask(page, 'worker1', 'echo file=$(cat /root/kept.txt)', /file=(\S+)/)) !== 'kept') throw new Error('the resumed worker1 lost /root/kept.txt');
+	await page.getByTestId('delete-all-saved-points').click();
+	await page.close();
+	return { checkpointSaveMs, checkpointSaveBytes, saveMainThreadMaxMs, resumeWarmMs };
+}
+
 async function workloadUnderNode() {
 	const cluster = await Cluster.restore({ nodes: defaultNodes, files: await localVmFiles(), start: 'fresh' });
 	try {
@@ -165,7 +228,7 @@ async function workloadUnderNode() {
 	}
 }
 
-if (values.only !== undefined && values.only !== 'inspector' && values.only !== 'open') throw new Error(`--only takes open or inspector, not "${values.only}"`);
+if (values.only !== undefined && !['inspector', 'open', 'points'].includes(values.only)) throw new Error(`--only takes open, inspector or points, not "${values.only}"`);
 const everything = values.only === undefined;
 // `open`: the page's opening times alone, to compare one lever with and without it in a few minutes.
 const opening = everything || values.only === 'open';
@@ -187,7 +250,8 @@ try {
 	if (everything) {
 		result.workloadChromiumMs = await workloadInChromium(browser.context, server);
 	}
-	if (values.only !== 'open') Object.assign(result, await inspectorMetrics(browser.context, server));
+	if (everything || values.only === 'inspector') Object.assign(result, await inspectorMetrics(browser.context, server));
+	if (everything || values.only === 'points') Object.assign(result, await savedPointMetrics(browser.context, server));
 } finally {
 	await browser.close();
 }

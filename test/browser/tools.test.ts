@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, type Browser } from './harness/chromium.ts';
-import { waitForTerminalText } from './harness/machines.ts';
+import { ask as askNode } from './harness/machines.ts';
 import { ensureMainSite, root } from './harness/site-build.ts';
 import { serveStatic, type StaticServer } from './harness/static-server.ts';
 
@@ -20,22 +20,7 @@ let page: Page;
 /** The container on worker1 of the plain overlay `wire`, made by the first test. */
 let wireIp = '';
 
-/**
- * Types a command at a node's prompt, waits until the shell marks it ended (the terminal's data-commands-ended: text
- * left on the screen by the previous command must not answer for this one), and returns the first capture of `answer`.
- */
-async function ask(node: string, command: string, answer: RegExp, timeoutMs = 300_000): Promise<string> {
-	const terminal = page.getByTestId(`terminal-${node}`);
-	const ended = async () => Number(await terminal.getAttribute('data-commands-ended'));
-	await page.getByTestId(`tab-${node}`).click();
-	await terminal.click();
-	const before = await ended();
-	await page.keyboard.type(`clear; ${command}`);
-	await page.keyboard.press('Enter');
-	await expect.poll(ended, { timeout: timeoutMs, interval: 250 }).toBeGreaterThan(before);
-	const text = await waitForTerminalText(page, node, answer, 10_000);
-	return answer.exec(text)![1];
-}
+const ask = (node: string, command: string, answer: RegExp, timeoutMs?: number) => askNode(page, node, command, answer, timeoutMs);
 
 /**
  * `docker run -d` on an overlay, tried up to three times: in the browser the guests run without v86's JIT, and a node's

@@ -63,6 +63,23 @@ describe('importing an exported report', () => {
 		expect(merged['overlay-service']).toEqual(saved['overlay-service']);
 	});
 
+	it('a skipped checkpoint is reported as skipped, not passed, and comes back skipped from the report', () => {
+		const skipped = { status: 'skipped' as const, attempts: 0, firstAttemptAt: '2026-01-03T10:09:00Z', lastAttemptAt: '2026-01-03T10:09:00Z', skippedAt: '2026-01-03T10:09:00Z' };
+		const withSkip: Chapters = { ...saved, 'form-swarm': { ...saved['form-swarm'], checkpoints: { ...saved['form-swarm'].checkpoints, 'workers-ready': skipped } } };
+		const report = buildReport(withSkip, reportChapters, 'en', '2026-01-04T00:00:00Z');
+		const chapter = report.chapters.find((entry) => entry.id === 'form-swarm')!;
+		expect(chapter.passed).toBe(1);
+		expect(chapter.checkpoints.find((entry) => entry.id === 'workers-ready')).toMatchObject({ status: 'skipped', passedAt: null, skippedAt: '2026-01-03T10:09:00Z' });
+		expect(mergeProgress({}, progressOfReport(JSON.stringify(report)))).toEqual(withSkip);
+		expect(readProgress(writeProgress(withSkip))).toEqual({ chapters: withSkip });
+	});
+
+	it('reads a report exported before skip ahead existed (no skippedAt)', () => {
+		const report = buildReport(saved, reportChapters, 'en', '2026-01-04T00:00:00Z') as unknown as { chapters: { checkpoints: { skippedAt?: unknown }[] }[] };
+		for (const chapter of report.chapters) for (const checkpoint of chapter.checkpoints) delete checkpoint.skippedAt;
+		expect(mergeProgress({}, progressOfReport(JSON.stringify(report)))).toEqual(saved);
+	});
+
 	it('refuses a file that is not a SwarmLab report', () => {
 		expect(() => progressOfReport('hello')).toThrow('not JSON');
 		expect(() => progressOfReport(JSON.stringify({ app: 'Other', format: 1, chapters: [] }))).toThrow('not a SwarmLab progress report');

@@ -1,5 +1,5 @@
 // What the pages receive about chapters: a catalogue entry, and one chapter in one language (plain JSON from the build).
-import type { ChapterNode, ChapterText, Checkpoint, Language, SetupItem, StartState } from '$labs/types.ts';
+import type { ChapterNode, ChapterText, Checkpoint, Language, SetupItem, SolutionItem, StartState } from '$labs/types.ts';
 
 export interface ChapterSummary {
 	id: string;
@@ -12,7 +12,7 @@ export interface ChapterSummary {
 	checkpoints: { id: string; title: string }[];
 }
 
-/** A chapter as its lab page needs it: no solution, the text of one language only. */
+/** A chapter as its lab page needs it, the text of one language only; the solution's steps too (skip ahead runs them). */
 export interface LabChapter {
 	id: string;
 	slug: string;
@@ -21,6 +21,7 @@ export interface LabChapter {
 	nodes: ChapterNode[];
 	start: StartState;
 	setup: SetupItem[];
+	solution: SolutionItem[];
 	checkpoints: Checkpoint[];
 	language: Language;
 	text: ChapterText;

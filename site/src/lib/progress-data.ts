@@ -11,11 +11,14 @@ z.config({ jitless: true });
 export const progressVersion = 1;
 
 const checkpointSchema = z.object({
-	status: z.enum(['passed', 'failed', 'unavailable']),
+	/** `skipped`: the machines were brought past it by the chapter's solution (skip ahead), not by the student. */
+	status: z.enum(['passed', 'failed', 'unavailable', 'skipped']),
 	attempts: z.number().int().min(0),
 	firstAttemptAt: z.string(),
 	lastAttemptAt: z.string(),
 	passedAt: z.string().optional(),
+	/** When the student skipped it, never having passed it: a later pass on those machines does not count. */
+	skippedAt: z.string().optional(),
 });
 
 const chapterFields = z.object({
@@ -84,6 +87,7 @@ function mergeCheckpoint(mine: CheckpointProgress | undefined, theirs: Checkpoin
 	if (!mine) return theirs;
 	const newer = theirs.lastAttemptAt > mine.lastAttemptAt ? theirs : mine;
 	const passedAt = earliest(mine.passedAt, theirs.passedAt);
+	const skippedAt = earliest(mine.skippedAt, theirs.skippedAt);
 	return {
 		status: newer.status,
 		attempts: Math.max(mine.attempts, theirs.attempts),
@@ -91,6 +95,7 @@ function mergeCheckpoint(mine: CheckpointProgress | undefined, theirs: Checkpoin
 		lastAttemptAt: newer.lastAttemptAt,
 		// What counts as passed is a pass time: the first one of either history stays.
 		...(passedAt ? { passedAt } : {}),
+		...(skippedAt ? { skippedAt } : {}),
 	};
 }
 
@@ -138,11 +143,12 @@ export interface ProgressReport {
 		checkpoints: {
 			id: string;
 			title: string;
-			status: VerdictStatus | 'pending';
+			status: VerdictStatus | 'pending' | 'skipped';
 			attempts: number;
 			firstAttemptAt: string | null;
 			lastAttemptAt: string | null;
 			passedAt: string | null;
+			skippedAt: string | null;
 		}[];
 	}[];
 }
@@ -165,6 +171,7 @@ export function buildReport(saved: Chapters, chapters: readonly ReportChapter[],
 					firstAttemptAt: entry?.firstAttemptAt ?? null,
 					lastAttemptAt: entry?.lastAttemptAt ?? null,
 					passedAt: entry?.passedAt ?? null,
+					skippedAt: entry?.skippedAt ?? null,
 				};
 			});
 			return {
@@ -194,11 +201,13 @@ const reportSchema = z.object({
 			checkpoints: z.array(
 				z.object({
 					id: z.string().min(1),
-					status: z.enum(['passed', 'failed', 'unavailable', 'pending']),
+					status: z.enum(['passed', 'failed', 'unavailable', 'pending', 'skipped']),
 					attempts: z.number().int().min(0),
 					firstAttemptAt: z.string().nullable(),
 					lastAttemptAt: z.string().nullable(),
 					passedAt: z.string().nullable(),
+					// Reports exported before skip ahead existed do not have it.
+					skippedAt: z.string().nullable().optional(),
 				}),
 			),
 		}),
@@ -234,6 +243,7 @@ export function progressOfReport(text: string): Chapters {
 				firstAttemptAt: entry.firstAttemptAt,
 				lastAttemptAt: entry.lastAttemptAt,
 				...(entry.passedAt ? { passedAt: entry.passedAt } : {}),
+				...(entry.skippedAt ? { skippedAt: entry.skippedAt } : {}),
 			};
 		}
 		chapters[chapter.id] = {

@@ -51,15 +51,34 @@ class ProgressStore {
 		this.chapters[chapterId] ??= { openedAt: now, lastVisitAt: now, checkpoints: {} };
 		const chapter = this.chapters[chapterId];
 		const previous = chapter.checkpoints[checkpointId];
-		const passedAt = previous?.passedAt ?? (status === 'passed' ? now : undefined);
+		// A checkpoint skipped before it was ever passed stays skipped: the solution, not the student, made it true.
+		const skippedAt = previous?.passedAt ? undefined : previous?.skippedAt;
+		const passedAt = previous?.passedAt ?? (status === 'passed' && !skippedAt ? now : undefined);
 		chapter.checkpoints[checkpointId] = {
-			status,
+			status: skippedAt && status === 'passed' ? 'skipped' : status,
 			attempts: (previous?.attempts ?? 0) + 1,
 			firstAttemptAt: previous?.firstAttemptAt ?? now,
 			lastAttemptAt: now,
 			...(passedAt ? { passedAt } : {}),
+			...(skippedAt ? { skippedAt } : {}),
 		};
 		if (!chapter.completedAt && allCheckpointIds.every((id) => chapter.checkpoints[id]?.passedAt)) chapter.completedAt = now;
+		this.save();
+	}
+
+	/** The machines were brought past this checkpoint by skip ahead: marked skipped unless it was passed before. */
+	skip(chapterId: string, checkpointId: string, now = new Date().toISOString()) {
+		this.load();
+		this.chapters[chapterId] ??= { openedAt: now, lastVisitAt: now, checkpoints: {} };
+		const previous = this.chapters[chapterId].checkpoints[checkpointId];
+		if (previous?.passedAt) return;
+		this.chapters[chapterId].checkpoints[checkpointId] = {
+			status: 'skipped',
+			attempts: previous?.attempts ?? 0,
+			firstAttemptAt: previous?.firstAttemptAt ?? now,
+			lastAttemptAt: previous?.lastAttemptAt ?? now,
+			skippedAt: previous?.skippedAt ?? now,
+		};
 		this.save();
 	}
 

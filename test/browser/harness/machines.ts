@@ -53,3 +53,24 @@ export async function waitForTerminalText(page: Page, node: string, pattern: Reg
 		await page.waitForTimeout(500);
 	}
 }
+
+/**
+ * Types a command at a node's prompt, waits until the shell marks it ended (the terminal's data-commands-ended: text
+ * left on the screen by the previous command must not answer for this one), and returns the first capture of `answer`.
+ */
+export async function ask(page: Page, node: string, command: string, answer: RegExp, timeoutMs = 300_000): Promise<string> {
+	const terminal = page.getByTestId(`terminal-${node}`);
+	const ended = async () => Number(await terminal.getAttribute('data-commands-ended'));
+	await page.getByTestId(`tab-${node}`).click();
+	await terminal.click();
+	const before = await ended();
+	await page.keyboard.type(`clear; ${command}`);
+	await page.keyboard.press('Enter');
+	const deadline = Date.now() + timeoutMs;
+	while ((await ended()) <= before) {
+		if (Date.now() > deadline) throw new Error(`${node}: \`${command}\` did not end within ${timeoutMs} ms`);
+		await page.waitForTimeout(250);
+	}
+	const text = await waitForTerminalText(page, node, answer, 10_000);
+	return answer.exec(text)![1];
+}

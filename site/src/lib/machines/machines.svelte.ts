@@ -6,9 +6,13 @@ import { machineCacheName } from './machine-cache.ts';
 import { copyImageForOffline, type OfflineCopyResult } from './offline-copy.ts';
 import { problemOf, type MachinesProblem } from './problem.ts';
 import { downloadPercent } from '$lib/ui/machine-text.ts';
-import type { Cluster, ClusterNodeSpec, StartState } from './runtime.ts';
+import type { Cluster, ClusterNodeSpec, ClusterSnapshot, StartState } from './runtime.ts';
 
-export type { ClusterNodeSpec, StartState };
+export type { ClusterNodeSpec, ClusterSnapshot, StartState };
+
+/** A saved start state of the image, or a snapshot of these machines taken over one (a saved point). */
+export type MachinesStart = StartState | ClusterSnapshot;
+const startStateOf = (start: MachinesStart): StartState => (typeof start === 'object' ? start.start : start);
 
 export type MachineStatus =
 	| { state: 'idle' }
@@ -26,6 +30,9 @@ export type MachinesOwner = { kind: 'chapter'; id: string } | { kind: 'sandbox' 
 
 /** Names and addresses of the machines the sandbox can run, in order (the first three are the chapters' nodes). */
 export { allNodes as sandboxNodes } from '$emulator/cluster/nodes.ts';
+
+/** The image folder of this site, absolute, ending with a slash. */
+export const imageUrl = () => new URL(`${resolve('/')}vm/`, location.href).href;
 
 export function sameNodes(a: readonly ClusterNodeSpec[], b: readonly ClusterNodeSpec[]): boolean {
 	return a.length === b.length && a.every((spec, i) => spec.name === b[i].name && spec.ip === b[i].ip);
@@ -45,6 +52,8 @@ class Machines {
 	commandsEnded = $state<Record<string, number>>({});
 	/** Guest memory per machine, known once the image's manifest is read. */
 	memoryMB = $state<number | undefined>(undefined);
+	/** The image build the machines run (its manifest's `buildKey`): saved points are only valid on it. */
+	buildKey = $state<string | undefined>(undefined);
 	/** The last download that failed and is being tried again, until bytes arrive again: the page says the network is lost. */
 	network = $state.raw<DownloadRetry | undefined>(undefined);
 	/** Nodes whose agent stopped answering (Node.onAgent): the page offers to reset them. */
@@ -58,20 +67,20 @@ class Machines {
 	private unsubscribers: (() => void)[] = [];
 
 	/** Restores these machines in `start` if nothing runs; joins a start of the same machines; leaves a different cluster alone (the page asks first). */
-	ensure(specs: readonly ClusterNodeSpec[], start: StartState): Promise<Cluster | undefined> {
+	ensure(specs: readonly ClusterNodeSpec[], start: MachinesStart): Promise<Cluster | undefined> {
 		if (this.phase === 'idle') return this.start(specs, start);
 		if (!sameNodes(specs, this.specs)) return Promise.resolve(undefined);
 		if (this.phase === 'starting') return this.starting ?? Promise.resolve(undefined);
 		return Promise.resolve(this.cluster);
 	}
 
-	/** Stops whatever runs, then restores `specs` from the image's saved `start` state. */
-	start(specs: readonly ClusterNodeSpec[], start: StartState): Promise<Cluster | undefined> {
+	/** Stops whatever runs, then restores `specs` from the image's saved `start` state, or from a snapshot of them. */
+	start(specs: readonly ClusterNodeSpec[], start: MachinesStart): Promise<Cluster | undefined> {
 		this.stop();
 		const generation = this.generation;
 		this.phase = 'starting';
 		this.specs = specs;
-		this.startState = start;
+		this.startState = startStateOf(start);
 		this.statuses = Object.fromEntries(specs.map((spec) => [spec.name, { state: 'downloading', bytes: 0, total: 0 }]));
 		this.starting = this.run(specs, start, generation);
 		return this.starting;
@@ -124,22 +133,22 @@ class Machines {
 		}
 	}
 
-	/** Every node back to a saved start state at once (the chapter's start, after something else ran here). */
-	async restoreAll(start: StartState) {
+	/** Every node back to a saved start state at once (the chapter's start, after something else ran here), or to a snapshot. */
+	async restoreAll(start: MachinesStart) {
 		const cluster = this.cluster;
 		if (!cluster) return;
 		try {
 			await cluster.reset(start);
-			this.startState = start;
+			this.startState = startStateOf(start);
 		} catch (error) {
 			for (const name of cluster.nodeNames) this.statuses[name] = { state: 'error', reason: (error as Error).message };
 			throw error;
 		}
 	}
 
-	private async run(specs: readonly ClusterNodeSpec[], start: StartState, generation: number): Promise<Cluster | undefined> {
+	private async run(specs: readonly ClusterNodeSpec[], start: MachinesStart, generation: number): Promise<Cluster | undefined> {
 		const current = () => generation === this.generation;
-		const vmUrl = new URL(`${resolve('/')}vm/`, location.href).href;
+		const vmUrl = imageUrl();
 		let manifest: VmManifest | undefined;
 		try {
 			const { startCluster } = await import('./runtime.ts');
@@ -151,6 +160,7 @@ class Machines {
 					if (!current()) return;
 					manifest = known;
 					this.memoryMB = known.memoryMB;
+					this.buildKey = known.buildKey;
 					this.bytesBeforeStart = bytes;
 					for (const spec of specs) this.statuses[spec.name] = { state: 'downloading', bytes: 0, total: bytes };
 				},

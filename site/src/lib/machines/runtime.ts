@@ -1,5 +1,5 @@
 // Loaded lazily by the page: restores the emulator's Cluster from the browser's files, with real download progress.
-import { Cluster, type ClusterNodeSpec } from '$emulator/cluster/cluster.ts';
+import { Cluster, type ClusterNodeSpec, type ClusterSnapshot } from '$emulator/cluster/cluster.ts';
 import { agentHeartbeat } from '$emulator/node/agent-heartbeat.ts';
 import { parseStatesIndex, stateDownloadBytes, statesFor, statesIndexPath, type StartState } from '$emulator/node/saved-states.ts';
 import { readChecked, sourceReader, type DownloadRetry, type VmManifest } from '$emulator/node/vm-files.ts';
@@ -7,7 +7,8 @@ import { browserVmFiles, checkSupport, fetchManifest } from './browser-files.ts'
 
 export interface StartOptions {
 	nodes: ClusterNodeSpec[];
-	start: StartState;
+	/** A saved start state, or a snapshot of these nodes taken over one (it must be of this image build). */
+	start: StartState | ClusterSnapshot;
 	/** Absolute URL of the image folder, ending with a slash. */
 	vmUrl: string;
 	/** The manifest is known: the image exists and this many bytes come before the nodes can start. */
@@ -20,7 +21,7 @@ export interface StartOptions {
 	onStorageFull?: () => void;
 }
 
-export type { Cluster, ClusterNodeSpec, StartState };
+export type { Cluster, ClusterNodeSpec, ClusterSnapshot, StartState };
 
 export async function startCluster({ nodes, start, vmUrl, onManifest, onBytes, onNetwork = () => {}, onStorageFull }: StartOptions): Promise<Cluster> {
 	checkSupport();
@@ -39,7 +40,8 @@ export async function startCluster({ nodes, start, vmUrl, onManifest, onBytes, o
 	flowing();
 	const index = parseStatesIndex(await readChecked(sourceReader({ kind: 'http', baseUrl: vmUrl }, { onRetry, onBytes: (_path, bytes) => bytes > 0 && flowing() }), manifest, statesIndexPath));
 	const sizeOf = (path: string) => manifest.files[path]?.size ?? 0;
-	onManifest?.(manifest, stateDownloadBytes(index, statesFor(index, start, nodes), sizeOf));
+	const startState = typeof start === 'object' ? start.start : start;
+	onManifest?.(manifest, stateDownloadBytes(index, statesFor(index, startState, nodes), sizeOf));
 	let received = 0;
 	const files = browserVmFiles(
 		vmUrl,

@@ -36,6 +36,6 @@ export function chapterSummaries(language: Language): ChapterSummary[] {
 export function labChapter(slug: string, language: Language): LabChapter | undefined {
 	const chapter = allChapters().find((candidate) => candidate.slug === slug);
 	if (!chapter) return undefined;
-	const { id, order, duration, nodes, start, setup, checkpoints } = chapter;
-	return { id, slug, order, duration, nodes, start, setup, checkpoints, language, text: chapter.text[language] };
+	const { id, order, duration, nodes, start, setup, solution, checkpoints } = chapter;
+	return { id, slug, order, duration, nodes, start, setup, solution, checkpoints, language, text: chapter.text[language] };
 }
